@@ -1,0 +1,84 @@
+"""Check results and grading reports: plain dataclasses that render as text, HTML and dicts.
+
+A check never prints its verdict; it returns a `CheckResult`. A `Report` gathers them for one
+notebook and is what the terminal table, the JSON/JUnit files and the gradebook are written from.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    id: str                    # "linreg_scratch.square_loss.shape"
+    function: str | None       # the stub the check concerns; None for whole-notebook outcomes
+    passed: bool
+    score: float
+    max_score: float
+    message: str               # what was given, what came back, the likely mistake; "" when passed
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        mark = "PASS" if self.passed else "FAIL"
+        line = f"{mark} {self.id} ({self.score:g}/{self.max_score:g})"
+        return f"{line}: {self.message}" if self.message else line
+
+
+@dataclass
+class Report:
+    assignment: str
+    checks: list[CheckResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)   # problems with the notebook as a whole
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.score for c in self.checks), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(c.max_score for c in self.checks), 6)
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors and all(c.passed for c in self.checks)
+
+    def for_function(self, function: str | None) -> list[CheckResult]:
+        return [c for c in self.checks if c.function == function]
+
+    def to_dict(self) -> dict:
+        return {"assignment": self.assignment, "score": self.score, "max_score": self.max_score,
+                "checks": [c.to_dict() for c in self.checks], "errors": list(self.errors)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Report":
+        return cls(assignment=data["assignment"],
+                   checks=[CheckResult(**c) for c in data["checks"]],
+                   errors=list(data.get("errors", [])))
+
+    def summary(self) -> str:
+        """A terminal table: one row per check, the failures' messages below it."""
+        width = max([len(c.id) for c in self.checks] + [5])
+        rows = [f"{'check':<{width}}  result  score", f"{'-' * width}  ------  -----"]
+        for c in self.checks:
+            rows.append(f"{c.id:<{width}}  {'pass' if c.passed else 'FAIL':<6}  {c.score:g}/{c.max_score:g}")
+        rows.append(f"{'total':<{width}}          {self.score:g}/{self.max_score:g}")
+        hints = [f"- {c.id}: {c.message}" for c in self.checks if not c.passed and c.message]
+        hints += [f"- error: {e}" for e in self.errors]
+        return "\n".join(rows + ([""] + hints if hints else []))
+
+    def _repr_html_(self) -> str:
+        cells = []
+        for c in self.checks:
+            colour = "#1a7f37" if c.passed else "#cf222e"
+            cells.append(
+                f"<tr><td><code>{html.escape(c.id)}</code></td>"
+                f"<td style='color:{colour};font-weight:bold'>{'pass' if c.passed else 'FAIL'}</td>"
+                f"<td>{c.score:g}/{c.max_score:g}</td><td>{html.escape(c.message)}</td></tr>")
+        errors = "".join(f"<p style='color:#cf222e'>{html.escape(e)}</p>" for e in self.errors)
+        return ("<table class='d2l-check-report'><thead><tr><th>check</th><th>result</th><th>score</th>"
+                "<th>hint</th></tr></thead><tbody>" + "".join(cells) +
+                f"</tbody><tfoot><tr><td>total</td><td></td><td>{self.score:g}/{self.max_score:g}</td>"
+                "<td></td></tr></tfoot></table>" + errors)

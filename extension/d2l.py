@@ -1,0 +1,166 @@
+"""Course helpers the notebooks import (`from extension import d2l`): the d2lzh functions these chapters use.
+
+Every helper computes on `context.default_context()` unless given a context, and none downloads
+anything: Fashion-MNIST is read from local IDX files (see `extension.fashion_mnist`).
+"""
+from __future__ import annotations
+
+import time
+
+from .context import default_context, try_all_gpus, try_gpu  # noqa: F401  (re-exported for notebooks)
+
+__all__ = ["synthetic_data", "load_data_fashion_mnist", "get_fashion_mnist_labels", "show_fashion_mnist",
+           "sgd", "evaluate_accuracy", "train_ch3", "plot_curves", "set_figsize", "use_svg_display",
+           "try_gpu", "try_all_gpus", "default_context", "Timer"]
+
+FASHION_MNIST_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
+                        "sandal", "shirt", "sneaker", "bag", "ankle boot"]
+
+
+def synthetic_data(w, b, num_examples: int, noise: float = 0.01, ctx=None):
+    """The book's linear-regression data: X ~ N(0, 1), y = Xw + b + N(0, noise²). Returns (features, labels)."""
+    from mxnet import nd
+    ctx = ctx or default_context()
+    w = nd.array(w, ctx=ctx).reshape((-1,))
+    features = nd.random.normal(scale=1, shape=(num_examples, w.shape[0]), ctx=ctx)
+    labels = nd.dot(features, w) + b
+    labels += nd.random.normal(scale=noise, shape=labels.shape, ctx=ctx)
+    return features, labels
+
+
+def load_data_fashion_mnist(batch_size: int, resize: int | None = None, root: str | None = None,
+                            num_workers: int = 0):
+    """(train_iter, test_iter) over local Fashion-MNIST files, with the book's ToTensor transform."""
+    from mxnet.gluon import data as gdata
+    from .fashion_mnist import FashionMNIST, to_tensor_dataset
+    loaders = []
+    for train in (True, False):
+        dataset = FashionMNIST(root=root, train=train)
+        if resize:
+            transform = gdata.vision.transforms.Compose(
+                [gdata.vision.transforms.Resize(resize), gdata.vision.transforms.ToTensor()])
+            dataset = dataset.transform_first(transform)
+        else:
+            dataset = to_tensor_dataset(dataset)   # same values as ToTensor, converted once, not per item
+        loaders.append(gdata.DataLoader(dataset, batch_size, shuffle=train, num_workers=num_workers))
+    return tuple(loaders)
+
+
+def get_fashion_mnist_labels(labels) -> list[str]:
+    return [FASHION_MNIST_LABELS[int(i)] for i in labels]
+
+
+def use_svg_display() -> None:
+    from matplotlib_inline import backend_inline
+    backend_inline.set_matplotlib_formats("svg")
+
+
+def set_figsize(figsize=(3.5, 2.5)) -> None:
+    import matplotlib.pyplot as plt
+    plt.rcParams["figure.figsize"] = figsize
+
+
+def show_fashion_mnist(images, labels) -> None:
+    """A row of images with their text labels, as in the book's section 3.5."""
+    import matplotlib.pyplot as plt
+    _, axes = plt.subplots(1, len(images), figsize=(12, 12))
+    for ax, img, lbl in zip(axes, images, labels):
+        ax.imshow(img.reshape((28, 28)).asnumpy())
+        ax.set_title(lbl)
+        ax.axes.get_xaxis().set_visible(False)
+        ax.axes.get_yaxis().set_visible(False)
+    plt.show()
+
+
+def plot_curves(curves: dict, xlabel: str = "epoch", ylabel: str = "loss", logy: bool = False) -> None:
+    """Plot named series against 1..n: {'train loss': [...], 'test acc': [...]}."""
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=plt.rcParams["figure.figsize"])
+    for name, values in curves.items():
+        ax.plot(range(1, len(values) + 1), values, marker="o", label=name)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if logy:
+        ax.set_yscale("log")
+    ax.legend()
+    plt.show()
+
+
+def sgd(params, lr, batch_size) -> None:
+    """Mini-batch SGD, in place (the book's d2l.sgd)."""
+    for param in params:
+        param[:] = param - lr * param.grad / batch_size
+
+
+def _check_same_context(what: str, *arrays) -> None:
+    contexts = {a.context for a in arrays if hasattr(a, "context")}
+    if len(contexts) > 1:
+        raise ValueError(f"{what}: inputs live on different contexts {sorted(map(str, contexts))}; "
+                         "move them with .as_in_context(d2l.default_context()) (MXNet: 'All inputs must "
+                         "live on the same context')")
+
+
+def evaluate_accuracy(data_iter, net, ctx=None) -> float:
+    """Fraction of examples whose argmax prediction equals the label."""
+    ctx = ctx or default_context()
+    correct, total = 0.0, 0
+    for X, y in data_iter:
+        X, y = X.as_in_context(ctx), y.as_in_context(ctx).astype("float32")
+        correct += (net(X).argmax(axis=1) == y).sum().asscalar()
+        total += y.size
+    return correct / total
+
+
+def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size, params=None, lr=None,
+              trainer=None, ctx=None, verbose=True) -> dict:
+    """The book's training loop for chapter 3, on the default context. Returns the per-epoch history."""
+    from mxnet import autograd
+    ctx = ctx or default_context()
+    if params:
+        _check_same_context("train_ch3 params", *params)
+        if params[0].context != ctx:
+            raise ValueError(f"train_ch3: the parameters live on {params[0].context} but training runs on "
+                             f"{ctx}; create them after choosing the context, or pass ctx=")
+    history = {"train loss": [], "train acc": [], "test acc": []}
+    for epoch in range(num_epochs):
+        loss_sum, correct, n = 0.0, 0.0, 0
+        for X, y in train_iter:
+            X, y = X.as_in_context(ctx), y.as_in_context(ctx)
+            with autograd.record():
+                y_hat = net(X)
+                batch_loss = loss(y_hat, y).sum()
+            batch_loss.backward()
+            if trainer is None:
+                sgd(params, lr, batch_size)
+            else:
+                trainer.step(batch_size)
+            y = y.astype("float32")
+            loss_sum += batch_loss.asscalar()
+            correct += (y_hat.argmax(axis=1) == y).sum().asscalar()
+            n += y.size
+        test_acc = evaluate_accuracy(test_iter, net, ctx)
+        history["train loss"].append(loss_sum / n)
+        history["train acc"].append(correct / n)
+        history["test acc"].append(test_acc)
+        if verbose:
+            print(f"epoch {epoch + 1}, loss {loss_sum / n:.4f}, train acc {correct / n:.3f}, "
+                  f"test acc {test_acc:.3f}")
+    return history
+
+
+class Timer:
+    """Wall-clock laps, as the book's d2l.Timer."""
+
+    def __init__(self):
+        self.times = []
+        self.start()
+
+    def start(self) -> None:
+        self._start = time.perf_counter()
+
+    def stop(self) -> float:
+        self.times.append(time.perf_counter() - self._start)
+        return self.times[-1]
+
+    def sum(self) -> float:
+        return sum(self.times)
