@@ -1,0 +1,80 @@
+"""The check registry and the loop that runs checks over a probe.
+
+A check is a function `body(probe)` that returns nothing when the stub behaves and raises
+`CheckFailed(message)` when it does not. Registering it (`@check(...)`) gives it an id
+(`<assignment>.<function>.<name>`), points, and whether it is hidden (outcomes on data the
+student never sees). `run_checks` turns every body into a `CheckResult`; it never prints.
+"""
+from __future__ import annotations
+
+import importlib
+import warnings
+from dataclasses import dataclass
+from typing import Callable
+
+from ..probes import ProbeError
+from ..results import CheckResult
+from .expect import CheckFailed
+
+ASSIGNMENT_MODULES = ("ndarray", "linreg_scratch", "linreg_gluon", "softmax_scratch")
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    assignment: str
+    function: str | None
+    points: float
+    hidden: bool
+    body: Callable
+    seed: int = 0
+    timeout: float | None = None     # seconds for this check's probes; None = the session default
+
+
+_REGISTRY: dict[str, list[Check]] = {}
+
+
+def check(assignment: str, function: str | None, name: str, points: float, hidden: bool = False,
+          seed: int = 0, timeout: float | None = None):
+    """Register `body(probe)` as a check."""
+    def register(body):
+        check_id = f"{assignment}.{function or 'outcome'}.{name}"
+        checks = _REGISTRY.setdefault(assignment, [])
+        if any(c.id == check_id for c in checks):
+            raise ValueError(f"check {check_id} registered twice")
+        checks.append(Check(check_id, assignment, function, points, hidden, body, seed, timeout))
+        return body
+    return register
+
+
+def checks_for(assignment: str, function: str | None = ..., hidden: bool | None = None) -> list[Check]:
+    """Registered checks of an assignment; `function=...` means all of them, `None` the outcome checks."""
+    for module in ASSIGNMENT_MODULES:
+        importlib.import_module(f"{__name__}.{module}")
+    if assignment not in _REGISTRY:
+        raise KeyError(f"unknown assignment {assignment!r}; known: {', '.join(sorted(_REGISTRY))}")
+    return [c for c in _REGISTRY[assignment]
+            if (function is ... or c.function == function) and (hidden is None or c.hidden == hidden)]
+
+
+def run_check(c: Check, probe) -> CheckResult:
+    """One check → one result. Failures of the student's code are verdicts; a bug in a check is not caught."""
+    def result(passed: bool, message: str = "") -> CheckResult:
+        return CheckResult(id=c.id, function=c.function, passed=passed,
+                           score=c.points if passed else 0.0, max_score=c.points, message=message)
+
+    probe.default_seed = c.seed
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")     # stderr output zeroes an nbgrader test cell
+            c.body(probe)
+    except CheckFailed as exc:
+        return result(False, str(exc))
+    except ProbeError as exc:
+        return result(False, exc.message)
+    return result(True)
+
+
+def run_checks(assignment: str, probe, function: str | None = ..., hidden: bool | None = None
+               ) -> list[CheckResult]:
+    return [run_check(c, probe) for c in checks_for(assignment, function, hidden)]

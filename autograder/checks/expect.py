@@ -1,0 +1,61 @@
+"""What checks use to state expectations and word their verdicts."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..wire import Opaque
+
+RTOL, ATOL = 1e-4, 1e-5      # float32 arithmetic in the student's process, float64 reference here
+
+
+class CheckFailed(Exception):
+    """Raised by a check body; its message goes to the student."""
+
+
+def fail(message: str):
+    raise CheckFailed(message)
+
+
+def shape(value) -> str:
+    if isinstance(value, np.ndarray):
+        return str(tuple(value.shape))
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return describe(value)
+
+
+def describe(value) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, Opaque):
+        return f"a {value.type_name}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {tuple(value.shape)}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    return type(value).__name__
+
+
+def numbers(value, *, function: str, what: str = "returned") -> np.ndarray:
+    """The value as a float64 array, or a failure saying what came back instead."""
+    if isinstance(value, np.ndarray):
+        return np.asarray(value, dtype=np.float64)
+    fail(f"{function} {what} {describe(value)}, not an NDArray of numbers")
+
+
+def show(array, limit: int = 6) -> str:
+    flat = np.asarray(array, dtype=np.float64).ravel()
+    text = np.array2string(flat[:limit], precision=4, separator=", ", suppress_small=True)
+    return text[:-1] + ", …]" if flat.size > limit else text
+
+
+def close(actual, expected, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    actual, expected = np.asarray(actual, np.float64), np.asarray(expected, np.float64)
+    return actual.shape == expected.shape and bool(np.allclose(actual, expected, rtol=rtol, atol=atol))
+
+
+def same_values(actual, expected, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    """Equal values once squeezed: for checks that forgive (n,) vs (n, 1) and scalars vs 1-element arrays."""
+    actual, expected = np.asarray(actual, np.float64), np.asarray(expected, np.float64)
+    return actual.size == expected.size and bool(
+        np.allclose(actual.reshape(-1), expected.reshape(-1), rtol=rtol, atol=atol))

@@ -1,0 +1,116 @@
+"""Checks for linreg_gluon: the Sequential/Dense net, L2Loss, the SGD trainer, and learned parameters."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import check
+from .expect import close, describe, fail, numbers, same_values, show
+from .linreg_scratch import PARAM_TOLERANCE, TRUE_B, TRUE_W
+
+A = "linreg_gluon"
+LEARNING_RATE = 0.03
+
+
+def _describe_net(probe, X):
+    reply = probe.run("gluon_net", name="net", X=X)
+    return reply
+
+
+@check(A, "net", "structure", points=1)
+def net_structure(probe):
+    reply = _describe_net(probe, np.zeros((2, 2)))
+    if reply["type"] not in ("Sequential", "HybridSequential"):
+        fail(f"net is a {reply['type']}; build it with nn.Sequential() and add one nn.Dense(1)")
+    layers = reply["layers"]
+    if len(layers) != 1 or layers[0]["type"] != "Dense":
+        fail(f"net holds {[layer['type'] for layer in layers]}; expected exactly one nn.Dense(1)")
+    if layers[0]["units"] != 1:
+        fail(f"net's Dense layer has {layers[0]['units']} outputs; linear regression needs nn.Dense(1)")
+    if not layers[0]["use_bias"]:
+        fail("net's Dense layer has no bias: leave use_bias at its default (True)")
+
+
+@check(A, "net", "forward", points=1)
+def net_forward(probe):
+    X = np.random.default_rng(3).normal(size=(6, 2))
+    reply = _describe_net(probe, X)
+    out, params = reply["output"], reply["params"]
+    out = numbers(out, function="net", what="returned")
+    if "weight" not in params or "bias" not in params:
+        fail("net has no initialised weight and bias: call net.initialize(init.Normal(sigma=0.01))")
+    expected = X @ params["weight"].reshape(-1, 1) + params["bias"].reshape(-1)
+    if out.shape != (6, 1) or not close(out, expected):
+        fail(f"net(X) returned {show(out)} for X of shape (6, 2); expected X·Wᵀ + b = {show(expected)}")
+
+
+@check(A, "loss", "values", points=2)
+def loss_values(probe):
+    rng = np.random.default_rng(4)
+    y_hat, y = rng.normal(size=(8, 1)), rng.normal(size=(8,))
+    out, type_name = probe.call("loss", y_hat, y)
+    out = numbers(out, function="loss")
+    diff = y_hat.reshape(-1) - y
+    expected = diff ** 2 / 2
+    if same_values(out, expected):
+        return
+    if same_values(out, np.abs(diff)):
+        fail("loss computes |y_hat - y| (L1Loss); linear regression uses the squared loss gloss.L2Loss()")
+    if same_values(out, diff ** 2):
+        fail("loss computes (y_hat - y)² without the 1/2: use gloss.L2Loss()")
+    fail(f"loss({type_name}) returned {show(out)}; expected (y_hat - y)² / 2 = {show(expected)} (gloss.L2Loss())")
+
+
+@check(A, "trainer", "sgd_step", points=2)
+def trainer_sgd_step(probe):
+    X = np.random.default_rng(5).normal(size=(10, 2))
+    reply = probe.run("trainer_step", trainer_name="trainer", net_name="net", X=X, batch_size=10)
+    if reply["type"] != "Trainer":
+        fail(f"trainer is {describe(reply['type'])}; create gluon.Trainer(net.collect_params(), 'sgd', "
+             f"{{'learning_rate': {LEARNING_RATE}}})")
+    if not reply["trainer_covers_net"]:
+        fail("trainer does not update net's parameters: give it net.collect_params()")
+    if reply["optimizer"] != "SGD":
+        fail(f"trainer uses the {reply['optimizer']} optimizer; this section uses plain 'sgd'")
+    for before, after, grad in zip(reply["before"], reply["after"], reply["grads"]):
+        expected = before - LEARNING_RATE * grad / 10
+        if not close(after, expected, rtol=1e-3, atol=1e-6):
+            step = float(np.sum(before - after) / (np.sum(grad) / 10)) if np.sum(grad) else float("nan")
+            fail(f"one trainer.step(10) moved a parameter by {show(before - after)}; with learning_rate "
+                 f"{LEARNING_RATE} it should move by {show(before - expected)} (the step implies learning_rate "
+                 f"≈ {step:.3g}, or momentum/weight decay): use {{'learning_rate': {LEARNING_RATE}}}")
+
+
+def _params_of(reply):
+    params = reply["params"]
+    if "weight" not in params or "bias" not in params:
+        fail("net has no initialised weight and bias")
+    return params["weight"].reshape(-1), params["bias"].reshape(-1)
+
+
+@check(A, None, "learned_parameters", points=2)
+def learned_parameters(probe):
+    w, b = _params_of(_describe_net(probe, np.zeros((1, 2))))
+    if w.size != 2 or b.size != 1:
+        fail(f"net's weight has {w.size} entries and bias {b.size}; expected 2 and 1")
+    err = max(float(np.max(np.abs(w - TRUE_W))), abs(float(b[0]) - TRUE_B))
+    if not err <= PARAM_TOLERANCE:
+        fail(f"after training, weight = {show(w)} and bias = {show(b)} are {err:.3g} from true_w = [2, -3.4], "
+             f"true_b = 4.2 (tolerance {PARAM_TOLERANCE}): check net, loss and trainer, and run the training cell")
+
+
+@check(A, None, "hidden_data", points=2, hidden=True, timeout=120)
+def hidden_data(probe):
+    rng = np.random.default_rng(3_000_017 + probe.hidden_seed)
+    true_w = np.round(rng.uniform(-5, 5, size=2), 2)
+    true_b = float(np.round(rng.uniform(-5, 5), 2))
+    X = rng.normal(size=(1000, 2))
+    y = X @ true_w + true_b + rng.normal(scale=0.01, size=1000)
+    reply = probe.run("train_gluon", features=X, labels=y, batch_size=10, epochs=3)
+    params = reply["params"]
+    if len(params) != 2:
+        fail(f"training on hidden data produced {len(params)} parameter arrays; expected a weight and a bias")
+    w, b = (numbers(p, function="net", what="learned").reshape(-1) for p in params)
+    err = max(float(np.max(np.abs(w - true_w))), abs(float(b[0]) - true_b))
+    if not err <= PARAM_TOLERANCE:
+        fail(f"re-initialised and trained with your net, loss and trainer on data the notebook never saw, the "
+             f"learned parameters are {err:.3g} from the true ones (tolerance {PARAM_TOLERANCE})")

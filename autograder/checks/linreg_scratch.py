@@ -1,0 +1,272 @@
+"""Checks for linreg_scratch: data_iter, net, square_loss, SGD, and the learned parameters."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import check
+from .expect import close, describe, fail, numbers, same_values, shape, show
+
+A = "linreg_scratch"
+TRUE_W, TRUE_B = np.array([2.0, -3.4]), 4.2       # the book's data (DESIGN.md)
+PARAM_TOLERANCE = 0.01
+LOSS_LIMIT = 1e-4
+
+
+# ---- data_iter: 53 examples whose first feature is their index, so every batch can be traced ----
+
+N_EXAMPLES, BATCH = 53, 10
+
+
+def _traceable_data(rng):
+    features = np.column_stack([np.arange(N_EXAMPLES), rng.normal(size=(N_EXAMPLES, 2))])
+    labels = 1000.0 + 3.0 * np.arange(N_EXAMPLES)          # label of example i identifies i too
+    return features, labels
+
+
+def _passes(probe):
+    features, labels = _traceable_data(np.random.default_rng(7))
+    reply = probe.run("iterate_batches", function="data_iter", batch_size=BATCH, features=features,
+                      labels=labels, passes=2)
+    passes = []
+    for batches in reply["passes"]:
+        decoded = []
+        for batch in batches:
+            if len(batch) != 2:
+                fail(f"data_iter yielded {describe(batch)} per batch; yield a pair (X, y)")
+            X = numbers(batch[0], function="data_iter", what="yielded features as")
+            y = numbers(batch[1], function="data_iter", what="yielded labels as")
+            if X.ndim != 2 or X.shape[1] != 3:
+                fail(f"data_iter yielded X of shape {shape(X)} for features of shape ({N_EXAMPLES}, 3): "
+                     "take whole rows of the features it was given (features.take(j))")
+            if y.size != X.shape[0]:
+                fail(f"data_iter yielded {X.shape[0]} feature rows with {y.size} labels in one batch")
+            decoded.append((X, y.reshape(-1)))
+        if not decoded:
+            fail(f"data_iter yielded nothing for {N_EXAMPLES} examples and batch_size {BATCH}")
+        passes.append(decoded)
+    return passes
+
+
+def _ids(batches):
+    return [int(round(i)) for X, _ in batches for i in X[:, 0]]
+
+
+@check(A, "data_iter", "every_example_once", points=1)
+def data_iter_every_example_once(probe):
+    batches = _passes(probe)[0]
+    ids = _ids(batches)
+    unknown = sorted(set(ids) - set(range(N_EXAMPLES)))
+    if unknown:
+        fail("data_iter yielded rows that are not in the features it was given: does it read a global "
+             "`features` instead of its argument?")
+    if len(ids) < N_EXAMPLES and len(set(ids)) == len(ids):
+        missing = N_EXAMPLES - len(ids)
+        hint = (f"the last partial batch of {N_EXAMPLES % BATCH} was dropped: keep it "
+                "(indices[i: min(i + batch_size, num_examples)])" if missing == N_EXAMPLES % BATCH
+                else "every example must appear once per pass")
+        fail(f"data_iter yielded {len(ids)} of {N_EXAMPLES} examples in one pass with batch_size {BATCH}: {hint}")
+    if len(set(ids)) != len(ids) or len(ids) != N_EXAMPLES:
+        repeated = sorted({i for i in ids if ids.count(i) > 1})[:5]
+        fail(f"data_iter yielded {len(ids)} rows for {N_EXAMPLES} examples, some more than once "
+             f"(e.g. examples {repeated}): each example exactly once per pass")
+
+
+@check(A, "data_iter", "labels_match_features", points=0.5)
+def data_iter_labels_match_features(probe):
+    for X, y in _passes(probe)[0]:
+        expected = 1000.0 + 3.0 * np.round(X[:, 0])
+        if not np.allclose(y, expected):
+            fail("data_iter paired features with labels of other examples: shuffle one list of indices "
+                 "and take the same indices from both features and labels")
+
+
+@check(A, "data_iter", "batch_sizes", points=0.5)
+def data_iter_batch_sizes(probe):
+    sizes = [X.shape[0] for X, _ in _passes(probe)[0]]
+    expected = [BATCH] * (N_EXAMPLES // BATCH) + [N_EXAMPLES % BATCH]
+    if sizes != expected:
+        if len(sizes) == 1:
+            fail(f"data_iter yielded a single batch of {sizes[0]} for batch_size {BATCH}: "
+                 "yield inside the loop over batch start positions")
+        fail(f"data_iter yielded batches of sizes {sizes[:8]}{'…' if len(sizes) > 8 else ''} for "
+             f"{N_EXAMPLES} examples and batch_size {BATCH}; expected {expected}")
+
+
+@check(A, "data_iter", "shuffled", points=1)
+def data_iter_shuffled(probe):
+    first, second = (_ids(p) for p in _passes(probe))
+    if first == sorted(first):
+        fail(f"data_iter yielded the examples in their stored order {first[:5]}…: shuffle the indices "
+             "(random.shuffle) at the start of every pass")
+    if first == second:
+        fail("data_iter yielded the same order in two passes: shuffle anew each time it is called")
+
+
+# ---- net ----
+
+def _net_inputs(rng, n_features):
+    return (rng.normal(size=(7, n_features)), rng.normal(size=(n_features, 1)), rng.normal(size=(1,)))
+
+
+@check(A, "net", "output", points=0.5)
+def net_output(probe):
+    X, w, b = _net_inputs(np.random.default_rng(11), 2)
+    out, _ = probe.call("net", X, w, b)
+    out = numbers(out, function="net")
+    expected = X @ w + b
+    if out.size == 7 and close(out.reshape(-1), (X @ w).reshape(-1), atol=1e-4) and abs(b[0]) > 0.1:
+        fail("net(X, w, b) returned X·w without the bias: add b")
+    if out.shape != (7, 1):
+        fail(f"net returned shape {shape(out)} for X (7, 2), w (2, 1), b (1,); expected (7, 1) (nd.dot(X, w) + b)")
+    if not close(out, expected):
+        fail(f"net returned {show(out)} for X (7, 2), w (2, 1), b (1,); expected {show(expected)} (nd.dot(X, w) + b)")
+
+
+@check(A, "net", "uses_its_arguments", points=0.5)
+def net_uses_its_arguments(probe):
+    rng = np.random.default_rng(12)
+    for n_features in (3, 5):
+        X, w, b = _net_inputs(rng, n_features)
+        out, _ = probe.call("net", X, w, b)
+        out = numbers(out, function="net")
+        if not (same_values(out, X @ w + b) or same_values(out, X @ w)):   # a missing bias is net.output's
+            fail(f"net gave {show(out)} for X ({X.shape[0]}, {n_features}) and the w, b passed to it; expected "
+                 f"{show(X @ w + b)}: compute with the arguments X, w, b, not notebook globals")
+
+
+# ---- square_loss ----
+
+def _loss_inputs(rng, n=10):
+    return rng.normal(size=(n, 1)), rng.normal(size=(n,))
+
+
+@check(A, "square_loss", "shape", points=0.5)
+def square_loss_shape(probe):
+    y_hat, y = _loss_inputs(np.random.default_rng(21))
+    out, _ = probe.call("square_loss", y_hat, y)
+    out = numbers(out, function="square_loss")
+    if out.shape == (10, 10):
+        fail("square_loss returned shape (10, 10) for y_hat (10, 1) and y (10,): reshape y to y_hat.shape")
+    if out.size == 1:
+        fail("square_loss returned a single number for 10 examples: return one loss per example "
+             "(no mean or sum); the training loop sums them")
+    if out.size != 10:
+        fail(f"square_loss returned shape {shape(out)} for y_hat (10, 1) and y (10,); expected (10, 1)")
+
+
+@check(A, "square_loss", "values", points=0.75)
+def square_loss_values(probe):
+    y_hat, y = _loss_inputs(np.random.default_rng(22))
+    y = y.reshape(-1, 1)          # same shapes: a missing reshape costs only the shape check
+    out, _ = probe.call("square_loss", y_hat, y)
+    out = numbers(out, function="square_loss")
+    expected = (y_hat - y) ** 2 / 2
+    if same_values(out, expected):
+        return
+    if same_values(out, 2 * expected):
+        fail("square_loss is twice the expected value: divide by 2 — the book's loss is (y_hat - y)² / 2, "
+             "like gluon.loss.L2Loss")
+    if out.size == 1 and (np.isclose(out.item(), expected.mean(), rtol=1e-3) or
+                          np.isclose(out.item(), expected.sum(), rtol=1e-3)):
+        fail("square_loss returned the mean or sum of the losses: return one loss per example")
+    fail(f"square_loss returned {show(out)} for y_hat {show(y_hat)} and y {show(y)}; expected {show(expected)} "
+         "= (y_hat - y)² / 2 elementwise")
+
+
+@check(A, "square_loss", "gradient", points=0.75)
+def square_loss_gradient(probe):
+    y_hat, y = _loss_inputs(np.random.default_rng(23))
+    y = y.reshape(-1, 1)
+    reply = probe.run("call_grad", function="square_loss", args=[y_hat, y], wrt=0)
+    if reply["grad"] is None:
+        fail("square_loss's result cannot be differentiated: compute it with NDArray operations "
+             "(no .asnumpy() or Python floats) so autograd can record it")
+    if not close(reply["grad"], y_hat - y):
+        fail(f"the gradient of square_loss's sum with respect to y_hat is {show(reply['grad'])}; "
+             f"expected y_hat - y = {show(y_hat - y)}")
+
+
+# ---- SGD ----
+
+def _sgd_inputs(rng):
+    params = [rng.normal(size=(3, 1)), rng.normal(size=(1,))]
+    grads = [rng.normal(size=(3, 1)), rng.normal(size=(1,))]
+    return params, grads, 0.1, 4
+
+
+@check(A, "SGD", "step", points=1.5)
+def sgd_step(probe):
+    params, grads, lr, batch_size = _sgd_inputs(np.random.default_rng(31))
+    reply = probe.run("sgd_step", function="SGD", params=params, grads=grads, lr=lr, batch_size=batch_size)
+    after = [numbers(a, function="SGD") for a in reply["after"]]
+    expected = [p - lr * g / batch_size for p, g in zip(params, grads)]
+    if all(close(a, e) for a, e in zip(after, expected)):
+        return
+    if all(close(a, p) for a, p in zip(after, params)):
+        listed = reply["list_values"]
+        if any(reply["list_replaced"]) and all(isinstance(v, np.ndarray) and same_values(v, e)
+                                               for v, e in zip(listed, expected)):
+            fail("SGD put new arrays into the params list instead of updating the parameters: "
+                 "write into each one in place with param[:] = param - lr * param.grad / batch_size")
+        fail("SGD left the parameters unchanged: `param = param - …` only rebinds a local name; "
+             "update in place with param[:] = param - lr * param.grad / batch_size")
+    if all(close(a, p - lr * g) for a, p, g in zip(after, params, grads)):
+        fail(f"SGD stepped by lr * grad without dividing by batch_size ({batch_size}): the gradient is "
+             "summed over the batch, so divide by batch_size")
+    if all(close(a, p + lr * g / batch_size) for a, p, g in zip(after, params, grads)):
+        fail("SGD moved the parameters up the gradient: subtract lr * grad / batch_size")
+    fail(f"SGD(params, lr={lr}, batch_size={batch_size}) changed a parameter {show(params[0])} with gradient "
+         f"{show(grads[0])} to {show(after[0])}; expected {show(expected[0])}")
+
+
+@check(A, "SGD", "in_place", points=0.5)
+def sgd_in_place(probe):
+    params, grads, lr, batch_size = _sgd_inputs(np.random.default_rng(32))
+    reply = probe.run("sgd_step", function="SGD", params=params, grads=grads, lr=lr, batch_size=batch_size)
+    changed = [not close(numbers(a, function="SGD"), p) for a, p in zip(reply["after"], params)]
+    if not all(changed) or not all(reply["same_handles"]):
+        fail("SGD must change the parameter arrays it is given, in place (param[:] = … or "
+             "nd.sgd_update(…, out=param)); the caller's arrays were not updated")
+
+
+# ---- outcomes ----
+
+def _judge_loss(w, b, rng):
+    X = rng.normal(size=(2000, len(TRUE_W)))
+    y = X @ TRUE_W + TRUE_B + rng.normal(scale=0.01, size=2000)
+    return float(np.mean(((X @ w.reshape(-1) + b.reshape(-1)[0]) - y) ** 2 / 2))
+
+
+@check(A, None, "learned_parameters", points=1)
+def learned_parameters(probe):
+    w, _ = probe.get("w")
+    b, _ = probe.get("b")
+    w, b = numbers(w, function="w", what="is"), numbers(b, function="b", what="is")
+    if w.size != 2 or b.size != 1:
+        fail(f"the notebook's w has shape {shape(w)} and b {shape(b)}; expected (2, 1) and (1,)")
+    w_err = float(np.max(np.abs(w.reshape(-1) - TRUE_W)))
+    b_err = abs(float(b.reshape(-1)[0]) - TRUE_B)
+    if w_err > PARAM_TOLERANCE or b_err > PARAM_TOLERANCE:
+        fail(f"after training, w = {show(w)} and b = {show(b)} are {max(w_err, b_err):.3g} from "
+             f"true_w = [2, -3.4], true_b = 4.2 (tolerance {PARAM_TOLERANCE}): check the stubs above and run "
+             "the training cell")
+    loss = _judge_loss(w, b, np.random.default_rng(41))
+    if loss > LOSS_LIMIT:
+        fail(f"the learned w, b give a mean square_loss of {loss:.2g} on fresh data; expected < {LOSS_LIMIT}")
+
+
+@check(A, None, "hidden_data", points=1, hidden=True, timeout=120)
+def hidden_data(probe):
+    rng = np.random.default_rng(1_000_003 + probe.hidden_seed)
+    true_w = np.round(rng.uniform(-5, 5, size=3), 2)
+    true_b = float(np.round(rng.uniform(-5, 5), 2))
+    X = rng.normal(size=(1000, 3))
+    y = X @ true_w + true_b + rng.normal(scale=0.01, size=1000)
+    reply = probe.run("train_linreg", features=X, labels=y, lr=0.03, batch_size=10, epochs=3)
+    w = numbers(reply["w"], function="training", what="learned w as")
+    b = numbers(reply["b"], function="training", what="learned b as")
+    err = max(float(np.max(np.abs(w.reshape(-1) - true_w))), abs(float(b.reshape(-1)[0]) - true_b))
+    if not np.isfinite(err) or err > PARAM_TOLERANCE:
+        fail(f"trained with your data_iter, net, square_loss and SGD on data the notebook never saw "
+             f"(3 features, lr 0.03, batch 10, 3 epochs), the learned parameters are {err:.3g} from the true ones "
+             f"(tolerance {PARAM_TOLERANCE}); check the stubs' own checks")

@@ -1,0 +1,30 @@
+"""The checks inside the student's kernel: notebook test cells, nbgrader validate/autograde, and `%check`.
+
+    from autograder.incell import assert_checks
+    assert_checks("linreg_scratch", "square_loss", globals())
+
+These verdicts are for the student's feedback only: `python -m autograder grade` never trusts them and
+reruns the same checks from outside the student's process.
+"""
+from __future__ import annotations
+
+from .checks import run_checks
+from .probes import LocalProbe
+from .results import Report
+
+
+def check(assignment: str, function: str | None = ..., namespace: dict | None = None,
+          hidden: bool = False) -> Report:
+    """Run the public (or only the hidden) checks of one stub — or of all stubs with `function=...`."""
+    if namespace is None:
+        raise TypeError("check() needs the notebook's namespace: pass globals()")
+    results = run_checks(assignment, LocalProbe(namespace), function, hidden=hidden)
+    return Report(assignment=assignment, checks=results)
+
+
+def assert_checks(assignment: str, function: str | None, namespace: dict, hidden: bool = False) -> None:
+    """Raise AssertionError listing each failed check's hint; print nothing when all pass."""
+    report = check(assignment, function, namespace, hidden=hidden)
+    failed = [c for c in report.checks if not c.passed and c.max_score > 0]
+    if failed:
+        raise AssertionError("\n".join(f"{c.id}: {c.message}" for c in failed))
