@@ -1,22 +1,40 @@
 """The kernel's one default compute context, used by every course helper.
 
-Where it comes from, in order: the last `set_default_context()` call (the widget makes one), else
-`$D2L_CTX` (`cpu`, `gpu`, `gpu:0`, `gpu(1)`), else CPU. A GPU that does not exist falls back to
-CPU with one warning instead of failing at the first `nd.array`. Setting it also sets MXNet's own
-default context, so arrays created after a switch land on the new device.
+Where it comes from, first match wins:
+
+1. `set_default_context()` in this kernel (the `%ctx` widget and `%ctx gpu:0` call it);
+2. `$D2L_CTX` (`cpu`, `gpu`, `gpu:0`, `gpu(1)`) — terminals, nbconvert, grading;
+3. the choice remembered from the user's last widget click (`remember()`; the extension reads it
+   at load, see `use_remembered()`), so a student who picked a GPU once keeps it in new kernels;
+4. CPU.
+
+A GPU that does not exist falls back to CPU with one warning instead of failing at the first
+`nd.array`. Setting the context also sets MXNet's own default context, so arrays created after a
+switch land on the new device. MXNet keeps that default per thread; `apply_to_mxnet()` re-applies
+it (the extension calls it before each cell once MXNet is imported).
+
+`try_gpu()` with no argument returns this default context, so the book's chapters that call
+`d2l.try_gpu()` compute where the student chose; `try_gpu(i)` with an explicit index keeps the
+book's meaning (gpu(i) if it exists, else cpu).
+
+Nothing here imports MXNet until a context is actually needed.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
+import sys
 import warnings
+from pathlib import Path
 
 from . import devices
 
 ENV_VAR = "D2L_CTX"
 _SPEC = re.compile(r"^\s*(cpu|gpu)\s*(?:[:(]\s*(\d+)\s*\)?)?\s*$", re.IGNORECASE)
 
-_chosen = None          # an mx.Context once chosen; None until first use
+_chosen = None          # an mx.Context once chosen or resolved; None until first use
+_remembered = None      # a spec string from the remember file, once use_remembered() has read it
 
 
 class ContextFallbackWarning(UserWarning):
@@ -27,11 +45,18 @@ def parse_context_spec(spec: str) -> tuple[str, int]:
     """'gpu:1' -> ('gpu', 1); 'cpu' -> ('cpu', 0). Raises ValueError naming the accepted forms."""
     match = _SPEC.match(spec or "")
     if not match:
-        raise ValueError(f"{ENV_VAR}={spec!r} is not a context: use 'cpu', 'gpu', 'gpu:0' or 'gpu(1)'")
+        raise ValueError(f"{spec!r} is not a context: use 'cpu', 'gpu', 'gpu:0' or 'gpu(1)'")
     return match.group(1).lower(), int(match.group(2) or 0)
 
 
-def resolve(device_type: str, index: int = 0):
+def format_spec(ctx) -> str:
+    """mx.cpu() -> 'cpu', mx.gpu(1) -> 'gpu:1': the form D2L_CTX, the widget and the remember file use."""
+    if ctx.device_type == "cpu" and ctx.device_id == 0:
+        return "cpu"
+    return f"{ctx.device_type}:{ctx.device_id}"
+
+
+def resolve(device_type: str, index: int = 0, source: str = "the request"):
     """An mx.Context for the request, or CPU with a warning when that GPU does not exist."""
     import mxnet as mx
     if device_type == "gpu":
@@ -39,42 +64,131 @@ def resolve(device_type: str, index: int = 0):
         if index < count:
             return mx.gpu(index)
         have = f"{count} GPU(s)" if count else "no GPU"
-        warnings.warn(f"gpu({index}) was requested but MXNet sees {have}; using cpu(0). "
-                      "To use a GPU, install the CUDA build of MXNet (see environment.yml).",
+        warnings.warn(f"gpu({index}) was requested by {source} but MXNet sees {have}; using cpu(0). "
+                      "To use a GPU, install the CUDA build of MXNet (mxnet-cuXX, see environment.yml).",
                       ContextFallbackWarning, stacklevel=3)
-    return mx.cpu(0)
+        return mx.cpu(0)
+    return mx.cpu(index)
 
 
-def set_default_context(ctx) -> None:
-    """Make `ctx` (an mx.Context) the default for the course helpers and for new MXNet arrays."""
-    import mxnet as mx
+def set_default_context(ctx):
+    """Make `ctx` (an mx.Context, or a spec such as 'gpu:0') the default for the course helpers and
+    for new MXNet arrays. Returns the context actually used (CPU if the GPU does not exist)."""
     global _chosen
+    if isinstance(ctx, str):
+        ctx = resolve(*parse_context_spec(ctx), source=repr(ctx))
     _chosen = ctx
-    mx.context.Context._default_ctx.value = ctx
+    apply_to_mxnet()
+    return ctx
+
+
+def apply_to_mxnet() -> None:
+    """Set MXNet's (thread-local) default context to the chosen one on the calling thread.
+
+    Cheap, and a no-op until MXNet is imported: the extension calls it before every cell."""
+    mx = sys.modules.get("mxnet")
+    if mx is None:
+        return
+    if _chosen is None:
+        default_context()       # resolves from D2L_CTX / the remembered choice, then comes back here
+        return
+    mx.context.Context._default_ctx.value = _chosen
+
+
+def requested() -> tuple[str, str]:
+    """(spec, where it came from) for the context to use when none was chosen in this kernel."""
+    if os.environ.get(ENV_VAR, "").strip():
+        return os.environ[ENV_VAR], f"${ENV_VAR}"
+    if _remembered:
+        return _remembered, f"the choice remembered in {remember_path()}"
+    return "cpu", "the default"
 
 
 def default_context():
     """The context course code should compute on."""
     if _chosen is None:
-        device_type, index = parse_context_spec(os.environ.get(ENV_VAR, "cpu"))
-        set_default_context(resolve(device_type, index))
+        spec, source = requested()
+        try:
+            device_type, index = parse_context_spec(spec)
+        except ValueError as err:    # a typo in $D2L_CTX must not break every cell: say so, use CPU
+            warnings.warn(f"{source}: {err}; using cpu(0)", ContextFallbackWarning, stacklevel=2)
+            device_type, index = "cpu", 0
+        set_default_context(resolve(device_type, index, source=source))
     return _chosen
 
 
 def reset() -> None:
-    """Forget the choice, so the next `default_context()` reads `$D2L_CTX` again (tests, unload)."""
-    global _chosen
+    """Forget this kernel's choice, so the next `default_context()` reads `$D2L_CTX` again (tests)."""
+    global _chosen, _remembered
     _chosen = None
+    _remembered = None
 
 
-def try_gpu(i: int = 0):
-    """The book's try_gpu(): gpu(i) if it exists, else cpu(). Asks the device seam, allocates nothing."""
+def try_gpu(i: int | None = None):
+    """The book's try_gpu(), honouring the choice: with no argument, the default context (the GPU the
+    student picked, or CPU if they picked CPU); with an index, gpu(i) if it exists, else cpu().
+    Asks the device seam, allocates nothing."""
     import mxnet as mx
+    if i is None:
+        return default_context()
     return mx.gpu(i) if i < devices.gpu_count() else mx.cpu()
 
 
 def try_all_gpus():
-    """The book's try_all_gpus(): every GPU, or [cpu()] when there is none."""
+    """The book's try_all_gpus(), honouring the choice: every GPU when the default context is a GPU,
+    [cpu()] when the student chose CPU or there is no GPU."""
     import mxnet as mx
-    count = devices.gpu_count()
-    return [mx.gpu(i) for i in range(count)] if count else [mx.cpu()]
+    if default_context().device_type == "cpu":
+        return [mx.cpu()]
+    return [mx.gpu(i) for i in range(devices.gpu_count())]
+
+
+# --- remembering the choice for the user's next kernel -------------------------------------------
+
+REMEMBER_FILE = "context.json"
+
+
+def remember_path() -> Path:
+    """`<jupyter data dir>/d2l/context.json` (honours $JUPYTER_DATA_DIR, so tests stay out of ~)."""
+    from jupyter_core.paths import jupyter_data_dir
+    return Path(jupyter_data_dir()) / "d2l" / REMEMBER_FILE
+
+
+def remember(spec: str) -> None:
+    """Store `spec` as the user's choice for their next kernels. Best effort: a read-only home is fine."""
+    parse_context_spec(spec)
+    path = remember_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"context": spec}) + "\n")
+    except OSError:
+        pass
+
+
+def recall() -> str | None:
+    """The remembered spec, or None if there is none or the file is unreadable or malformed."""
+    try:
+        spec = json.loads(remember_path().read_text())["context"]
+        parse_context_spec(spec)
+        return spec
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def forget() -> None:
+    """Delete the remembered choice (`%ctx --forget`)."""
+    global _remembered
+    _remembered = None
+    remember_path().unlink(missing_ok=True)
+
+
+def use_remembered() -> str | None:
+    """Let the remembered choice (if any) stand in when nothing else asks for a context. No MXNet."""
+    global _remembered
+    _remembered = recall()
+    return _remembered
+
+
+def stop_using_remembered() -> None:
+    global _remembered
+    _remembered = None
