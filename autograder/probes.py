@@ -38,6 +38,7 @@ class Probe:
     """Base: subclasses implement `_run(name, kwargs, seed)` returning the decoded reply tree."""
 
     default_seed = 0          # set per check by the runner, so every probe call is reproducible
+    timeout = None            # seconds a probe may take; set per check (None: the session's default)
     hidden_seed = 0           # the grading pipeline derives it from the submission; 0 in the kernel
 
     def run(self, scenario: str, **kwargs):
@@ -79,7 +80,15 @@ class RemoteProbe(Probe):
         self.missing_hints = missing_hints or {}
 
     def _run(self, scenario, kwargs, seed):
-        reply = self.session.request({"op": "scenario", "name": scenario, "kwargs": kwargs, "seed": seed})
+        from .student.process import ProcessGone
+        try:
+            reply = self.session.request({"op": "scenario", "name": scenario, "kwargs": kwargs, "seed": seed},
+                                         self.timeout)
+        except ProcessGone as exc:
+            what = kwargs.get("function") or kwargs.get("name") or {
+                "train_linreg": "training with your stubs", "train_softmax": "training with your stubs",
+                "train_gluon": "training with your net, loss and trainer"}.get(scenario, scenario)
+            raise ProbeError(f"{what}: {exc.message}") from None
         status = reply.get("status") if isinstance(reply, dict) else None
         if status == "ok" and "value" in reply:
             return reply["value"]

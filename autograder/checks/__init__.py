@@ -63,7 +63,7 @@ def run_check(c: Check, probe) -> CheckResult:
         return CheckResult(id=c.id, function=c.function, passed=passed,
                            score=c.points if passed else 0.0, max_score=c.points, message=message)
 
-    probe.default_seed = c.seed
+    probe.default_seed, probe.timeout = c.seed, c.timeout
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")     # stderr output zeroes an nbgrader test cell

@@ -1,0 +1,65 @@
+"""Grade one submission: read it, run its cells in a separate (sandboxed) process, run every check from
+here, and return a Report. The pipeline, in order:
+
+    read_cells → check_belongs → structure_notes → StudentSession.run_cells → run_checks(RemoteProbe)
+
+Nothing is written here: callers render the Report (terminal, JSON, JUnit, gradebook).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assignments import get_assignment
+from .checks import run_checks
+from .notebook import NotebookError, cells_to_run, check_belongs, read_cells, structure_notes
+from .probes import RemoteProbe
+from .results import Report
+from .sandbox import Limits, launcher
+from .student.session import StudentSession
+
+COURSE_DIR = Path(__file__).resolve().parent.parent / "course"
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    sandbox: bool = True
+    cell_timeout: float = 300.0          # one notebook cell (softmax training takes ~10 s here)
+    total_timeout: float = 1200.0        # the whole submission, replays included
+    limits: Limits = field(default_factory=Limits)
+    course_dir: Path = COURSE_DIR        # for the release notebook, to spot edited test cells
+
+
+def release_cells(course_dir: Path, assignment_id: str):
+    path = Path(course_dir) / "release" / assignment_id / f"{assignment_id}.ipynb"
+    try:
+        return read_cells(path)
+    except NotebookError:
+        return None
+
+
+def hidden_seed(path: Path) -> int:
+    """Hidden data differs per submission yet is the same each time that submission is graded."""
+    return int.from_bytes(hashlib.sha256(Path(path).read_bytes()).digest()[:4], "big")
+
+
+def grade_notebook(path: str | Path, assignment_id: str, options: GradeOptions = GradeOptions()) -> Report:
+    """Grade `path` as `assignment_id`. Raises NotebookError or KeyError when it cannot be graded at all."""
+    path = Path(path)
+    assignment = get_assignment(assignment_id)
+    cells = read_cells(path)
+    check_belongs(cells, assignment, path)
+    errors = structure_notes(cells, assignment, release_cells(options.course_dir, assignment.id))
+    stub_cells = {c.grade_id: c for c in cells if c.grade_id in assignment.stubs and not c.is_test}
+    with StudentSession(launcher(options.sandbox, options.limits), cell_timeout=options.cell_timeout,
+                        total_timeout=options.total_timeout,
+                        output_limit=options.limits.output_bytes) as session:
+        session.run_cells(cells_to_run(cells))
+        hints = {name: f"its {msg}" for name, cell in stub_cells.items()
+                 if (msg := session.cell_errors.get(cell.index))}
+        probe = RemoteProbe(session, missing_hints=hints)
+        probe.hidden_seed = hidden_seed(path)
+        results = run_checks(assignment.id, probe)
+    errors += [session.cell_errors[i] for i in sorted(session.cell_errors)]
+    return Report(assignment=assignment.id, checks=results, errors=errors)

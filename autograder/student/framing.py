@@ -1,0 +1,32 @@
+"""Length-prefixed frames on a byte stream: 8-byte big-endian length, then a `wire` frame."""
+from __future__ import annotations
+
+import struct
+
+from .. import wire
+
+MAX_MESSAGE = wire.MAX_FRAME_BYTES
+
+
+def pack(tree) -> bytes:
+    frame = wire.encode(tree)
+    return struct.pack(">Q", len(frame)) + frame
+
+
+def read_exact(read, size: int) -> bytes:
+    """Read `size` bytes with `read(n)`; EOFError if the stream ends first."""
+    chunks, remaining = [], size
+    while remaining:
+        chunk = read(min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError("stream closed")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_message(read):
+    (size,) = struct.unpack(">Q", read_exact(read, 8))
+    if size > MAX_MESSAGE:
+        raise wire.WireError(f"message of {size} bytes exceeds the limit")
+    return wire.decode(read_exact(read, size))

@@ -1,0 +1,153 @@
+"""One student process seen from the judge: start it, send a request, wait for the reply with a
+deadline, read its output with a cap, and make sure it is gone afterwards.
+
+The process is started through a `Launcher` (plain, or bubblewrap from `autograder.sandbox`), in a
+new session so the whole process group can be killed. Errors come back as `ProbeError`s whose
+messages can be shown to the student.
+"""
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from ..probes import ProbeError
+from .framing import pack, read_message
+
+
+class ProcessGone(ProbeError):
+    """The student process timed out or died; `reason` says which, for the student."""
+
+
+class OutputTail:
+    """Keeps the first `limit` bytes a stream produced and counts the rest (a flood is not buffered)."""
+
+    def __init__(self, stream, limit: int):
+        self.limit, self.kept, self.dropped = limit, bytearray(), 0
+        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, stream):
+        while True:
+            chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+            if not chunk:
+                return
+            room = self.limit - len(self.kept)
+            if room > 0:
+                self.kept += chunk[:room]
+            self.dropped += max(0, len(chunk) - max(room, 0))
+
+    def text(self) -> str:
+        suffix = f"\n… [{self.dropped} more bytes of output dropped]" if self.dropped else ""
+        return self.kept.decode(errors="replace") + suffix
+
+
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "was stopped"
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+        hint = {"SIGKILL": " (killed: memory or CPU limit?)", "SIGSEGV": " (a segmentation fault)",
+                "SIGXCPU": " (CPU time limit)"}.get(name, "")
+        return f"was killed by {name}{hint}"
+    return f"exited with status {code}"
+
+
+class StudentProcess:
+    """Context manager around the runner process."""
+
+    def __init__(self, launcher, workdir: str, output_limit: int = 1 << 20, env: dict | None = None):
+        self.launcher, self.workdir, self.output_limit = launcher, workdir, output_limit
+        self.env = env
+        self.proc: subprocess.Popen | None = None
+        self.output: OutputTail | None = None
+
+    def start(self) -> "StudentProcess":
+        argv = [sys.executable, "-m", "autograder.student.runner"]
+        command, preexec = self.launcher.command(argv, self.workdir)
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, cwd=self.workdir, env=self.env,
+                                     start_new_session=True, preexec_fn=preexec)
+        self.output = OutputTail(self.proc.stderr, self.output_limit)
+        return self
+
+    def request(self, message: dict, timeout: float):
+        """Send one request; the reply, or ProcessGone if it does not come within `timeout` seconds."""
+        proc = self.proc
+        try:
+            proc.stdin.write(pack(message))
+            proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self.stop()
+            raise ProcessGone(f"the notebook's process {describe_exit(proc.poll())}") from None
+        deadline = time.monotonic() + timeout
+        fd = proc.stdout.fileno()
+        buffer = bytearray()
+
+        def read(n: int) -> bytes:
+            while len(buffer) < n:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                with selectors.DefaultSelector() as sel:
+                    sel.register(fd, selectors.EVENT_READ)
+                    if not sel.select(remaining):
+                        raise TimeoutError
+                chunk = os.read(fd, max(n - len(buffer), 1 << 16))
+                if not chunk:
+                    raise EOFError
+                buffer.extend(chunk)
+            out = bytes(buffer[:n])
+            del buffer[:n]
+            return out
+
+        try:
+            return read_message(read)
+        except TimeoutError:
+            self.stop()
+            raise ProcessGone(f"did not finish within {timeout:g} s") from None
+        except EOFError:
+            code = self.stop()
+            raise ProcessGone(f"the notebook's process {describe_exit(code)}") from None
+        except ProbeError:
+            raise
+        except Exception as exc:        # noqa: BLE001 - a malformed reply (WireError and friends)
+            self.stop()
+            raise ProcessGone(f"the notebook's process sent a malformed reply ({exc})") from None
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self) -> int | None:
+        """Kill the process and everything in its session; returns its exit code."""
+        proc = self.proc
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        return proc.returncode
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
