@@ -74,6 +74,20 @@ def write_kernelspecs(kernels_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def make_isolated_env():
+    """isolated_env for fixtures of any scope."""
+    return isolated_env
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each test's outcome on the item, so fixtures can save artifacts after a failure."""
+    outcome = yield
+    if call.when == "call":
+        item.rep_call = outcome.get_result()
+
+
+@pytest.fixture(scope="session")
 def kernels_dir(tmp_path_factory) -> Path:
     return write_kernelspecs(tmp_path_factory.mktemp("kernelspecs") / "kernels")
 
