@@ -1,0 +1,122 @@
+"""Shared facts and helpers for the course tests (imported as `coursekit`; conftest.py holds the fixtures): the assignments' stubs and points, tmp course copies,
+stock nbgrader run as a subprocess, and real kernels.
+
+Every nbgrader or kernel run gets its own Jupyter/IPython directories under the test's temp dir, so a
+developer's installed kernelspecs, remembered context or IPython profile never leak in.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+COURSE = ROOT / "course"
+COURSE_ID = "d2l"
+KERNEL_NAME = "d2l"
+
+# Points of every graded cell, by the stub it checks ("outcome" is the whole-notebook test_outcome cell).
+# The autograder's registry uses the same numbers: change both together.
+POINTS = {
+    "ndarray": {"arange_matrix": 1, "l2_norm": 1, "l1_norm": 1, "grad_f": 2, "add_inplace": 2, "add_into": 3},
+    "linreg_scratch": {"data_iter": 3, "net": 1, "square_loss": 2, "SGD": 2, "outcome": 2},
+    "linreg_gluon": {"net": 2, "loss": 2, "trainer": 2, "outcome": 4},
+    "softmax_scratch": {"softmax": 2, "net": 2, "cross_entropy": 2, "accuracy": 2, "outcome": 2},
+}
+ASSIGNMENTS = list(POINTS)
+
+# The stubs whose solution cell defines a function, with its parameters (DESIGN.md); the others build
+# a module-level object in the cell (linreg_gluon).
+SIGNATURES = {
+    "ndarray": {"arange_matrix": ["rows", "cols"], "l2_norm": ["x"], "l1_norm": ["x"], "grad_f": ["x"],
+                "add_inplace": ["X", "Y"], "add_into": ["X", "Y", "Z"]},
+    "linreg_scratch": {"data_iter": ["batch_size", "features", "labels"], "net": ["X", "w", "b"],
+                       "square_loss": ["y_hat", "y"], "SGD": ["params", "lr", "batch_size"]},
+    "linreg_gluon": {},
+    "softmax_scratch": {"softmax": ["X"], "net": ["X", "W", "b"], "cross_entropy": ["y_hat", "y"],
+                        "accuracy": ["y_hat", "y"]},
+}
+
+EXAMPLE_STUDENTS = ("example-correct", "example-bug", "example-crash")
+
+
+def stubs(assignment: str) -> list[str]:
+    return [name for name in POINTS[assignment] if name != "outcome"]
+
+
+def grade_ids(assignment: str) -> dict[str, int]:
+    """{test cell grade_id: points}."""
+    return {f"test_{name}": points for name, points in POINTS[assignment].items()}
+
+
+def source_path(assignment: str) -> Path:
+    return COURSE / "source" / assignment / f"{assignment}.ipynb"
+
+
+def release_path(assignment: str) -> Path:
+    return COURSE / "release" / assignment / f"{assignment}.ipynb"
+
+
+def read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def isolated_env(root: Path, **extra: str | None) -> dict:
+    """os.environ with the Jupyter/IPython directories under `root` and the venv's bin on PATH.
+
+    nbgrader shells out to `alembic` when it creates a gradebook, so the interpreter's bin directory
+    must be on PATH even when the venv is not activated.
+    """
+    env = dict(os.environ)
+    for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")]:
+        (root / sub).mkdir(parents=True, exist_ok=True)
+        env[var] = str(root / sub)
+    env.pop("JUPYTER_PATH", None)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    env["D2L_CTX"] = "cpu"
+    for key, value in extra.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def visible_kernels(env: dict) -> set[str]:
+    """The kernelspec names Jupyter finds under `env`."""
+    out = subprocess.run([sys.executable, "-m", "jupyter", "kernelspec", "list", "--json"], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    import json
+    return set(json.loads(out)["kernelspecs"])
+
+
+def copy_course(dest: Path) -> Path:
+    """A fresh course root: the config and the source notebooks, no gradebook, no release."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(COURSE / "nbgrader_config.py", dest / "nbgrader_config.py")
+    shutil.copytree(COURSE / "source", dest / "source")
+    return dest
+
+
+def nbgrader(course: Path, *args: str, env: dict, timeout: float = 1800) -> subprocess.CompletedProcess:
+    """Run stock `nbgrader` from the course root; fail with its log when it exits non-zero."""
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        pytest.fail(f"nbgrader {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def kernel_name(env: dict) -> str:
+    """The course kernel if installed, else ipykernel's python3 (what nbgrader_config.py does)."""
+    return KERNEL_NAME if KERNEL_NAME in visible_kernels(env) else "python3"
