@@ -114,14 +114,36 @@ def handle_of(array) -> int:
 
 # ---- generic scenarios ----
 
+def _reference_softmax(X):
+    e = (X - X.max(axis=1, keepdims=True)).exp()
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# Trusted stand-ins for stubs that other stubs call, so a mistake costs only its own stub's checks.
+REFERENCES = {"softmax": _reference_softmax}
+
+
+@contextlib.contextmanager
+def stand_ins(ns: dict, names):
+    saved = {name: ns[name] for name in names or () if name in ns}
+    try:
+        for name in saved:
+            ns[name] = REFERENCES[name]
+        yield
+    finally:
+        ns.update(saved)
+
+
 @scenario
-def call(ns, function, args, kwargs=None, as_ndarray=None):
-    """Call a student function; numpy args become float32 NDArrays unless `as_ndarray[i]` is False."""
+def call(ns, function, args, kwargs=None, as_ndarray=None, isolate=None):
+    """Call a student function; numpy args become float32 NDArrays unless `as_ndarray[i]` is False.
+    Names in `isolate` are replaced by trusted references during the call."""
     converted = []
     for i, arg in enumerate(args):
         wants = True if as_ndarray is None else as_ndarray[i]
         converted.append(nd_array(arg) if wants and isinstance(arg, np.ndarray) else _python(arg))
-    result = call_student(ns, function, *converted, **{k: _python(v) for k, v in (kwargs or {}).items()})
+    with stand_ins(ns, isolate):
+        result = call_student(ns, function, *converted, **{k: _python(v) for k, v in (kwargs or {}).items()})
     return {"value": plain(result), "type": type_name(result)}
 
 

@@ -1,9 +1,22 @@
 """Where the student's process runs: under bubblewrap (the default) or, explicitly, without it.
 
 A launcher turns the runner's argv into the command to start and a `preexec_fn` that applies the
-resource limits. The bubblewrap launcher shows the process only what it needs: the system and
-Python read-only, the kit's own packages read-only, a private /tmp and a private working directory
-holding the submission's copy — not the course's solutions, the gradebook or other submissions.
+resource limits. The bubblewrap launcher shows the process only what it needs:
+
+- read-only: /usr, a short allow-list of /etc (the loader cache, passwd/group, time zone, fonts —
+  not shadow, ssh keys or pip/git credentials), the Python prefix and venv, the kit's own packages;
+- private and size-bounded: /tmp (a tmpfs that also holds the working directory) — nothing the
+  student writes reaches the host's disk;
+- not at all: /root, /home, /work (beyond the venv and the kit), the course (solutions, gradebook,
+  other submissions), /sys, /var, the grader's environment variables and command line.
+
+It runs as `nobody` with no capabilities in its own user, PID, network, IPC, UTS and cgroup
+namespaces, in a session of its own, and dies with the grader (the PID namespace takes every
+process the notebook started with it, daemons included).
+
+Limits (defaults chosen on the course's notebooks, see `Limits`) are rlimits applied before exec.
+One caveat: Linux never enforces RLIMIT_NPROC for uid 0, so when the grader itself runs as root the
+process limit is not enforced (the PID namespace still guarantees every process is gone at the end).
 """
 from __future__ import annotations
 
@@ -18,14 +31,33 @@ import autograder
 
 PACKAGE_DIRS = [Path(autograder.__file__).resolve().parent]
 
+# What of /etc a Python + MXNet + matplotlib process reads; everything else there stays hidden.
+ETC_ALLOW = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "nsswitch.conf",
+             "passwd", "group", "host.conf", "fonts", "mime.types", "alternatives", "os-release",
+             "debian_version", "python3", "python3.11", "matplotlibrc")
+NOBODY = 65534
+
 
 @dataclass(frozen=True)
 class Limits:
-    memory_mb: int = 6144          # address space; MXNet reserves ~2.5 GiB of it at start
+    """Per-process limits of the student's process. Defaults fit every course notebook with room to spare.
+
+    memory_mb: RLIMIT_AS. MXNet 1.9.1 (CPU) maps ~1.6 GiB of address space just by importing, and the
+      scratch notebooks peak at ~2.1 GiB (softmax_scratch on Fashion-MNIST); 4 GiB leaves headroom while
+      a runaway allocation (say 16 GiB) fails with MemoryError instead of pressing on the host.
+    cpu_seconds: RLIMIT_CPU of one process lifetime (replays after a restart start a new one); above
+      --timeout at 2 cores, so the wall-clock limits normally speak first.
+    processes: RLIMIT_NPROC. Counts threads too (MXNet starts a few per core).
+    file_size_mb: RLIMIT_FSIZE, the largest file the notebook may write.
+    scratch_mb: size of the private tmpfs holding /tmp and the working directory (memory, not disk).
+    output_bytes: how much of the notebook's printed output the judge keeps; the rest is counted, not kept.
+    """
+    memory_mb: int = 4096
     cpu_seconds: int = 1800
-    processes: int = 256           # RLIMIT_NPROC counts the user's processes: generous, but bounded
+    processes: int = 256
     file_size_mb: int = 256
-    output_bytes: int = 1 << 20    # what the judge keeps of the notebook's printed output
+    scratch_mb: int = 512
+    output_bytes: int = 1 << 20
 
 
 class SandboxUnavailable(RuntimeError):
@@ -47,7 +79,12 @@ def _rlimits(limits: Limits):
 
 
 class PlainLauncher:
-    """No isolation beyond rlimits and a session of its own: for `--no-sandbox` only."""
+    """No isolation beyond rlimits and a session of its own: for `--no-sandbox` only.
+
+    Limits of this mode: the notebook sees everything its user can (solutions included), has the
+    network, and a process that calls setsid() (a daemon) leaves the session the grader kills, so it
+    can outlive grading. Use it only for code you trust.
+    """
 
     sandboxed = False
 
@@ -67,7 +104,7 @@ def _code_roots() -> list[Path]:
 
 
 class BubblewrapLauncher:
-    """Runs the student's process in its own user, PID, network, IPC and UTS namespaces."""
+    """Runs the student's process as nobody, without capabilities, in namespaces of its own."""
 
     sandboxed = True
 
@@ -80,20 +117,31 @@ class BubblewrapLauncher:
         self.limits, self.data_dirs = limits, data_dirs
 
     def command(self, argv: list[str], workdir: str):
-        cmd = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session",
+        scratch = str(self.limits.scratch_mb << 20)
+        cmd = [self.bwrap, "--unshare-all", "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
+               "--disable-userns", "--cap-drop", "ALL", "--die-with-parent", "--new-session",
+               "--clearenv", "--hostname", "sandbox",
                "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
                "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
-               "--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-               "--tmpfs", "/run", "--tmpfs", "/root"]
+               "--proc", "/proc", "--dev", "/dev", "--size", scratch, "--tmpfs", "/tmp", "--dir", "/etc"]
+        for name in ETC_ALLOW:
+            cmd += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
         for root in _code_roots():
             cmd += ["--ro-bind", str(root), str(root)]
         for extra in self.data_dirs:
             if os.path.isdir(extra):
                 cmd += ["--ro-bind", extra, extra]
-        cmd += ["--bind", workdir, workdir, "--chdir", workdir,
-                "--setenv", "HOME", "/tmp", "--setenv", "MPLBACKEND", "Agg", "--setenv", "D2L_CTX", "cpu",
-                "--setenv", "MPLCONFIGDIR", "/tmp", "--"]
-        return cmd + argv, _rlimits(self.limits)
+        # The working directory lives on the private tmpfs: same path as the host's, none of its content.
+        if not Path(workdir).is_relative_to("/tmp"):
+            cmd += ["--size", scratch, "--tmpfs", workdir]
+        cmd += ["--dir", workdir, "--chdir", workdir]
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "USER": "nobody",
+               "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp", "D2L_CTX": "cpu", "PYTHONDONTWRITEBYTECODE": "1"}
+        if os.environ.get("D2L_DATA"):
+            env["D2L_DATA"] = os.environ["D2L_DATA"]
+        for key, value in env.items():
+            cmd += ["--setenv", key, value]
+        return cmd + ["--"] + argv, _rlimits(self.limits)
 
 
 def launcher(sandbox: bool, limits: Limits = Limits()):

@@ -57,8 +57,13 @@ def checks_for(assignment: str, function: str | None = ..., hidden: bool | None 
             if (function is ... or c.function == function) and (hidden is None or c.hidden == hidden)]
 
 
+GRADER_BUG = "internal error in the grader"
+
+
 def run_check(c: Check, probe) -> CheckResult:
-    """One check → one result. Failures of the student's code are verdicts; a bug in a check is not caught."""
+    """One check → one result. Failures of the student's code are verdicts. An exception in the check
+    itself is a grader bug: it fails the check with a message that says so (tests assert none occur),
+    instead of ending a whole class's grading run."""
     def result(passed: bool, message: str = "") -> CheckResult:
         return CheckResult(id=c.id, function=c.function, passed=passed,
                            score=c.points if passed else 0.0, max_score=c.points, message=message)
@@ -72,6 +77,9 @@ def run_check(c: Check, probe) -> CheckResult:
         return result(False, str(exc))
     except ProbeError as exc:
         return result(False, exc.message)
+    except Exception as exc:       # noqa: BLE001
+        return result(False, f"{GRADER_BUG} while running {c.id} ({type(exc).__name__}: {exc}); "
+                             "this is not your mistake: please report it to the course staff")
     return result(True)
 
 

@@ -38,8 +38,11 @@ def net_forward(probe):
     out = numbers(out, function="net", what="returned")
     if "weight" not in params or "bias" not in params:
         fail("net has no initialised weight and bias: call net.initialize(init.Normal(sigma=0.01))")
+    if out.shape != (6, 1) or params["weight"].shape != (1, 2):
+        fail(f"net(X) returned shape {out.shape} for X of shape (6, 2) (its weight has shape "
+             f"{params['weight'].shape}); expected (6, 1) from a single nn.Dense(1)")
     expected = X @ params["weight"].reshape(-1, 1) + params["bias"].reshape(-1)
-    if out.shape != (6, 1) or not close(out, expected):
+    if not close(out, expected):
         fail(f"net(X) returned {show(out)} for X of shape (6, 2); expected X·Wᵀ + b = {show(expected)}")
 
 

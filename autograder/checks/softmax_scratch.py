@@ -63,7 +63,7 @@ def _net_inputs(rng, n=7):
 @check(A, "net", "probabilities", points=1)
 def net_probabilities(probe):
     X, W, b = _net_inputs(np.random.default_rng(3))
-    out, _ = probe.call("net", X, W, b)
+    out, _ = probe.call("net", X, W, b, isolate=["softmax"])   # judged with a trusted softmax
     out = numbers(out, function="net")
     logits = X.reshape(7, 784) @ W + b
     if out.shape != (7, 10):
@@ -81,7 +81,7 @@ def net_uses_its_arguments(probe):
     rng = np.random.default_rng(4)
     for n in (5, 9):
         X, W, b = _net_inputs(rng, n)
-        out, _ = probe.call("net", X, W, b)
+        out, _ = probe.call("net", X, W, b, isolate=["softmax"])
         out = numbers(out, function="net")
         expected = reference_softmax(X.reshape(n, 784) @ W + b)
         if not same_values(out, expected):
