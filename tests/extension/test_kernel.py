@@ -143,3 +143,19 @@ def test_check_on_a_right_and_a_wrong_stub(start_kernel):
         assert "UsageError" in out.stderr and "its stubs: data_iter, net, square_loss, SGD" in out.stderr
         out = k.run("%check data_iter")
         assert "data_iter is not defined yet" in out.stderr
+
+
+def test_outside_a_frontend_ctx_and_check_print_text(tmp_path, make_isolated_env):
+    """Terminal IPython: no widget to show, so %ctx prints the selector in words."""
+    code = ("%load_ext extension\n%ctx\n"
+            "D2L_ASSIGNMENT = 'linreg_scratch'\n"
+            "def square_loss(y_hat, y):\n    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2\n"
+            "%check square_loss\n")
+    script = tmp_path / "terminal.ipy"
+    script.write_text(code)
+    out = subprocess.run([sys.executable, "-m", "IPython", "--quick", "--no-banner", str(script)],
+                         env=make_isolated_env(tmp_path / "home"), capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "Default context: cpu(0)\nMXNet sees no GPU" in out.stdout
+    assert "ContextSelector(" not in out.stdout and "VBox(" not in out.stdout
+    assert "linreg_scratch.square_loss.shape" in out.stdout and "<table" not in out.stdout
