@@ -3,7 +3,7 @@
     %ctx                     show the context selector (text where widgets cannot render)
     %ctx gpu:0               switch without the widget; %ctx --forget drops the remembered choice
     %check square_loss       run the public checks of one stub, show a pass/fail table with hints
-    %check                   all stubs of the notebook's assignment
+    %check                   every public check of the notebook's assignment (all stubs, and outcomes)
     %check -a linreg_scratch square_loss
 
 The assignment comes from `-a`, else `D2L_ASSIGNMENT` in the notebook (its first cell sets it), else
