@@ -41,6 +41,9 @@ class OutputTail:
                 self.kept += chunk[:room]
             self.dropped += max(0, len(chunk) - max(room, 0))
 
+    def join(self, timeout: float = 5.0) -> None:
+        self._thread.join(timeout)
+
     def text(self) -> str:
         suffix = f"\n… [{self.dropped} more bytes of output dropped]" if self.dropped else ""
         return self.kept.decode(errors="replace") + suffix
@@ -138,7 +141,9 @@ class StudentProcess:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        for stream in (proc.stdin, proc.stdout):
+        if self.output:
+            self.output.join()          # the pump ends at EOF, once every holder of the pipe is gone
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
             try:
                 stream.close()
             except OSError:
