@@ -1,0 +1,38 @@
+"""In-kernel checks for notebook test cells: silent on success, an AssertionError listing hints on failure."""
+from __future__ import annotations
+
+import pytest
+
+from autograder.incell import assert_checks, check
+
+
+def ns_with(source: str) -> dict:
+    ns: dict = {}
+    exec("from mxnet import nd\n" + source, ns)
+    return ns
+
+
+def test_passing_stub_prints_nothing(capfd):
+    assert_checks("linreg_scratch", "square_loss",
+                  ns_with("def square_loss(y_hat, y):\n    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2\n"))
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""      # stderr output would zero an nbgrader test cell
+
+
+def test_failing_stub_raises_with_hint(capfd):
+    with pytest.raises(AssertionError, match=r"square_loss\.shape: square_loss returned shape \(10, 10\)"):
+        assert_checks("linreg_scratch", "square_loss",
+                      ns_with("def square_loss(y_hat, y):\n    return (y_hat - y) ** 2 / 2\n"))
+    assert capfd.readouterr().err == ""
+
+
+def test_missing_stub_is_named():
+    report = check("linreg_scratch", "SGD", {})
+    assert not report.passed and "SGD is not defined" in report.checks[0].message
+
+
+def test_report_renders_three_ways():
+    report = check("ndarray", "l1_norm", ns_with("def l1_norm(x):\n    return x.abs().sum()\n"))
+    assert report.passed and report.score == report.max_score == 1
+    assert "ndarray.l1_norm.values" in report.summary() and "<table" in report._repr_html_()
+    assert report.to_dict()["checks"][0]["passed"] is True
