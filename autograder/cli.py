@@ -1,5 +1,7 @@
 """Command line: `python -m autograder grade NOTEBOOK --assignment ID [--json F] [--junit F] [--fail-under S]`.
 
+Also `grade-all [COURSE_DIR]` (a class, into nbgrader's gradebook) and `demo` (the shipped examples).
+
 Exit status (DESIGN.md ◆): 0 graded, 1 graded but below --fail-under, 2 could not grade — with a
 one-line reason on stderr.
 """
@@ -24,6 +26,13 @@ def _limits_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=1200.0, help="seconds per submission, in all")
     parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb,
                         help="address-space limit of the student's process")
+
+
+def _jobs_and_limits(parser: argparse.ArgumentParser) -> None:
+    import os
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="parallel worker processes (default: the number of cores)")
+    _limits_args(parser)
 
 
 def options_from(args):
@@ -63,6 +72,51 @@ def cmd_grade(args) -> int:
     return EXIT_GRADED
 
 
+def _grade_all_report(rows, args) -> int:
+    from .grade_all import FAILED, summary_table
+    print(summary_table(rows))
+    if getattr(args, "json", None):
+        Path(args.json).write_text(json.dumps([r.to_dict() for r in rows], indent=2) + "\n")
+    return 1 if any(r.status == FAILED for r in rows) else EXIT_GRADED
+
+
+def cmd_grade_all(args) -> int:
+    from .grade_all import CourseError, grade_all
+    unknown = [a for a in args.assignment or [] if a not in ASSIGNMENTS]
+    if unknown:
+        print(f"error: unknown assignment {unknown[0]!r}; known: {', '.join(ASSIGNMENTS)}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    if args.no_sandbox:
+        print("warning: grading without a sandbox: notebooks run with your permissions", file=sys.stderr)
+    try:
+        rows = grade_all(args.course_dir, args.assignment, jobs=args.jobs, scheduler=args.scheduler,
+                         options=options_from(args))
+    except CourseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    return _grade_all_report(rows, args)
+
+
+def cmd_demo(args) -> int:
+    import shutil
+    import tempfile
+    from .demo import build_demo_course
+    from .grade_all import grade_all
+    tmp = None if args.course_dir else tempfile.mkdtemp(prefix="d2l-demo-")
+    course = Path(args.course_dir or tmp)
+    try:
+        print(f"demo course (the examples as nbgrader submissions): {course}", file=sys.stderr)
+        build_demo_course(course)
+        rows = grade_all(course, None, jobs=args.jobs, options=options_from(args))
+        status = _grade_all_report(rows, args)
+        if not tmp:
+            print(f"\nfeedback and grades: cd {course} && nbgrader generate_feedback ASSIGNMENT && nbgrader export")
+        return status
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -74,6 +128,21 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--fail-under", type=float, metavar="SCORE")
     _limits_args(grade)
     grade.set_defaults(func=cmd_grade)
+
+    every = sub.add_parser("grade-all", help="grade nbgrader's submitted/ tree into its gradebook (resumable)")
+    every.add_argument("course_dir", nargs="?", default=".", help="the nbgrader course root (default: .)")
+    every.add_argument("--assignment", action="append", metavar="ID",
+                       help="only this assignment (repeatable; default: all)")
+    every.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask distributed scheduler")
+    every.add_argument("--json", metavar="OUT.json", help="write the rows as JSON")
+    _jobs_and_limits(every)
+    every.set_defaults(func=cmd_grade_all)
+
+    demo = sub.add_parser("demo", help="grade the example submissions in a throwaway course; print the table")
+    demo.add_argument("--course-dir", metavar="DIR", help="build the demo course here and keep it")
+    demo.add_argument("--json", metavar="OUT.json")
+    _jobs_and_limits(demo)
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 

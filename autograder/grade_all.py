@@ -196,7 +196,7 @@ def summary_table(rows: list[Row]) -> str:
             f"{r.score:g}" if r.score is not None else "-")
         reason = r.reason
         if not reason and r.report:
-            failed = [c["id"].split(".", 1)[-1] for c in r.report["checks"] if not c["passed"]]
+            failed = [c["id"].split(".", 1)[-1] for c in r.report["checks"] if not c["passed"] and c["max_score"] > 0]
             reason = ("failed: " + ", ".join(failed)) if failed else ""
         body.append((r.student, r.assignment, score, r.status, reason[:100]))
     widths = [max(len(str(x)) for x in col) for col in zip(header, *body)] if body else [len(h) for h in header]

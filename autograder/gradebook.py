@@ -220,17 +220,23 @@ class CourseGradebook:
         try:
             submission = self.gb.find_submission(sub.assignment, sub.student)
         except MissingEntry:
-            submission = SubmittedAssignment(assignment=notebook.assignment, student=student)
-            for nb in notebook.assignment.notebooks:
-                snb = SubmittedNotebook(notebook=nb, assignment=submission)
-                for cell in nb.grade_cells:
-                    Grade(cell_id=cell.id, notebook=snb)
-                for cell in nb.solution_cells:
-                    Comment(cell_id=cell.id, notebook=snb)
-                for cell in nb.task_cells:
-                    Comment(cell_id=cell.id, notebook=snb)
-                    Grade(cell_id=cell.id, notebook=snb)
-            db.add(submission)
+            # Read the assignment's structure first: building rows while lazy loads autoflush half-made ones
+            # makes SQLAlchemy warn (nbgrader's add_submission does exactly that).
+            shape = [(nb, list(nb.grade_cells), list(nb.solution_cells), list(nb.task_cells))
+                     for nb in notebook.assignment.notebooks]
+            with db.no_autoflush:
+                submission = SubmittedAssignment(assignment=notebook.assignment, student=student)
+                db.add(submission)
+                for nb, grade_cells, solution_cells, task_cells in shape:
+                    snb = SubmittedNotebook(assignment=submission, notebook=nb)
+                    for cell in grade_cells:
+                        Grade(cell_id=cell.id, notebook=snb)
+                    for cell in solution_cells:
+                        Comment(cell_id=cell.id, notebook=snb)
+                    for cell in task_cells:
+                        Comment(cell_id=cell.id, notebook=snb)
+                        Grade(cell_id=cell.id, notebook=snb)
+            db.flush()      # load the new rows' cells (grade.name, max_score); still one transaction
         if sub.timestamp is not None:
             submission.timestamp = sub.timestamp.replace(tzinfo=None) if sub.timestamp.tzinfo else sub.timestamp
         return next(n for n in submission.notebooks if n.name == sub.notebook)
@@ -269,7 +275,7 @@ class CourseGradebook:
             if not release.is_file():
                 return
             nb = nbformat.read(release, as_version=4)
-        sources = {cell.name: cell.source for cell in notebook.grade_cells}
+        sources = {cell.name: cell.source for cell in notebook.source_cells}
         test_cells = ASSIGNMENTS[sub.assignment].test_cells
         hide = ClearHiddenTests(config=self.coursedir.config, enforce_metadata=False)
         for index, cell in enumerate(nb.cells):
