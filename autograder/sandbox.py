@@ -42,9 +42,10 @@ NOBODY = 65534
 class Limits:
     """Per-process limits of the student's process. Defaults fit every course notebook with room to spare.
 
-    memory_mb: RLIMIT_AS. MXNet 1.9.1 (CPU) maps ~1.6 GiB of address space just by importing, and the
-      scratch notebooks peak at ~2.1 GiB (softmax_scratch on Fashion-MNIST); 4 GiB leaves headroom while
-      a runaway allocation (say 16 GiB) fails with MemoryError instead of pressing on the host.
+    memory_mb: RLIMIT_AS. Measured on 2 cores: linreg_scratch fails at 1 GiB and grades 10/10 at 1.5 GiB;
+      softmax_scratch (Fashion-MNIST) fails at 1.5 GiB and grades 10/10 at 2.5 GiB. Address space grows
+      with threads (stacks, malloc arenas), so 4 GiB leaves headroom for bigger machines while a runaway
+      allocation (say 16 GiB) fails with MemoryError instead of pressing on the host.
     cpu_seconds: RLIMIT_CPU of one process lifetime (replays after a restart start a new one); above
       --timeout at 2 cores, so the wall-clock limits normally speak first.
     processes: RLIMIT_NPROC. Counts threads too (MXNet starts a few per core).
