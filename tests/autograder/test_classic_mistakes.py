@@ -17,7 +17,6 @@ from .conftest import stub_sources
 
 PRELUDE = """
 import random
-import numpy as np
 from mxnet import nd, autograd, init, gluon
 from mxnet.gluon import nn, loss as gloss
 w = nd.random.normal(scale=0.01, shape=(2, 1))   # notebook globals a buggy stub might read
@@ -122,6 +121,7 @@ MISTAKES = [
             return e / e.sum()
         """), {"softmax.rows"}),
     ("softmax_scratch", "softmax", code("""
+        import numpy as np
         def softmax(X):
             e = np.exp(X.asnumpy())                  # leaves autograd: training cannot learn
             return nd.array(e / e.sum(axis=1, keepdims=True))
@@ -185,6 +185,7 @@ MISTAKES = [
             return 2 * x
         """), {"grad_f.values"}),
     ("ndarray", "arange_matrix", code("""
+        import numpy as np
         def arange_matrix(rows, cols):
             return np.arange(rows * cols).reshape(rows, cols)
         """), {"arange_matrix.values"}),
@@ -193,6 +194,7 @@ MISTAKES = [
 # Correct solutions in other styles than the reference: each must pass every check of its stub.
 STYLES = [
     ("linreg_scratch", "data_iter", code("""
+        import numpy as np
         def data_iter(batch_size, features, labels):
             order = np.random.permutation(features.shape[0])
             for start in range(0, len(order), batch_size):

@@ -1,0 +1,80 @@
+"""Grading overhead per submission beyond executing the notebook itself, and the time of one in-kernel check.
+
+For each assignment's reference notebook, in one run, interleaved and repeated:
+  baseline  execute the notebook top to bottom with nbclient on a real kernel (what nbgrader does)
+  graded    `grade_notebook` (sandboxed student process + every check from the judge)
+and prints the medians, the overhead (graded - baseline) and the ratio. Targets: overhead ≤ 0.5 s,
+one function-level in-kernel check < 1 s.
+
+    .venv/bin/python benchmarks/grading_overhead.py [--repeat 3] [--assignment linreg_scratch ...]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from autograder.grade import GradeOptions, grade_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def execute(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    return time.perf_counter() - start
+
+
+def graded(path: Path, assignment: str, sandbox: bool) -> float:
+    start = time.perf_counter()
+    report = grade_notebook(path, assignment, GradeOptions(sandbox=sandbox))
+    elapsed = time.perf_counter() - start
+    assert report.score == report.max_score, report.summary()
+    return elapsed
+
+
+def in_kernel_check(assignment: str, function: str, repeat: int) -> tuple[float, float]:
+    """(first call, median of later calls) of one function's checks, as %check runs them."""
+    import re
+    from autograder.incell import check
+    nb = nbformat.read(ROOT / "course/source" / assignment / f"{assignment}.ipynb", as_version=4)
+    ns: dict = {}
+    exec("import random\nimport numpy as np\nfrom mxnet import nd, autograd\n", ns)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == function:
+            exec(re.sub(r"^\s*### (BEGIN|END) SOLUTION\s*$", "", cell.source, flags=re.M), ns)
+    times = []
+    for _ in range(repeat + 1):
+        start = time.perf_counter()
+        assert check(assignment, function, ns).passed
+        times.append(time.perf_counter() - start)
+    return times[0], statistics.median(times[1:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--assignment", nargs="*",
+                        default=["ndarray", "linreg_scratch", "linreg_gluon", "softmax_scratch"])
+    args = parser.parse_args()
+    print(f"{'assignment':<16} {'execute':>9} {'graded':>9} {'overhead':>9} {'ratio':>6}   (medians of {args.repeat}, seconds)")
+    for assignment in args.assignment:
+        path = ROOT / "course/source" / assignment / f"{assignment}.ipynb"
+        base, grade = [], []
+        for _ in range(args.repeat):
+            base.append(execute(path))
+            grade.append(graded(path, assignment, sandbox=True))
+        b, g = statistics.median(base), statistics.median(grade)
+        print(f"{assignment:<16} {b:9.2f} {g:9.2f} {g - b:+9.2f} {g / b:6.2f}")
+    first, later = in_kernel_check("linreg_scratch", "square_loss", 20)
+    print(f"in-kernel check of one stub (linreg_scratch.square_loss): first {first * 1000:.0f} ms "
+          f"(imports MXNet and the checks), then {later * 1000:.1f} ms (target < 1 s)")
+
+
+if __name__ == "__main__":
+    main()
