@@ -21,8 +21,13 @@ class CheckResult:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def verdict(self) -> str:
+        """'pass', 'FAIL', or 'note' for a failed advisory check worth no points."""
+        return "pass" if self.passed else ("note" if self.max_score == 0 else "FAIL")
+
     def summary(self) -> str:
-        mark = "PASS" if self.passed else "FAIL"
+        mark = self.verdict.upper()
         line = f"{mark} {self.id} ({self.score:g}/{self.max_score:g})"
         return f"{line}: {self.message}" if self.message else line
 
@@ -63,7 +68,7 @@ class Report:
         width = max([len(c.id) for c in self.checks] + [5])
         rows = [f"{'check':<{width}}  result  score", f"{'-' * width}  ------  -----"]
         for c in self.checks:
-            rows.append(f"{c.id:<{width}}  {'pass' if c.passed else 'FAIL':<6}  {c.score:g}/{c.max_score:g}")
+            rows.append(f"{c.id:<{width}}  {c.verdict:<6}  {c.score:g}/{c.max_score:g}")
         rows.append(f"{'total':<{width}}          {self.score:g}/{self.max_score:g}")
         hints = [f"- {c.id}: {c.message}" for c in self.checks if not c.passed and c.message]
         hints += [f"- error: {e}" for e in self.errors]
@@ -72,10 +77,10 @@ class Report:
     def _repr_html_(self) -> str:
         cells = []
         for c in self.checks:
-            colour = "#1a7f37" if c.passed else "#cf222e"
+            colour = {"pass": "#1a7f37", "note": "#9a6700"}.get(c.verdict, "#cf222e")
             cells.append(
                 f"<tr><td><code>{html.escape(c.id)}</code></td>"
-                f"<td style='color:{colour};font-weight:bold'>{'pass' if c.passed else 'FAIL'}</td>"
+                f"<td style='color:{colour};font-weight:bold'>{c.verdict}</td>"
                 f"<td>{c.score:g}/{c.max_score:g}</td><td>{html.escape(c.message)}</td></tr>")
         errors = "".join(f"<p style='color:#cf222e'>{html.escape(e)}</p>" for e in self.errors)
         return ("<table class='d2l-check-report'><thead><tr><th>check</th><th>result</th><th>score</th>"

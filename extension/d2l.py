@@ -100,15 +100,29 @@ def _check_same_context(what: str, *arrays) -> None:
                          "live on the same context')")
 
 
+def _forward(net, X, ctx, helper: str):
+    """net(X), with MXNet's bare "same context" error turned into one that says what to move where."""
+    from mxnet.base import MXNetError
+    try:
+        return net(X)
+    except (MXNetError, ValueError, RuntimeError) as exc:
+        if "context" not in str(exc):
+            raise
+        raise ValueError(f"{helper}: the data is on {ctx} but the model's parameters are elsewhere (MXNet: "
+                         "'All inputs must live on the same context'). Create the parameters after choosing "
+                         "the context, or move them: W = W.as_in_context(ctx) / "
+                         "net.collect_params().reset_ctx(ctx)") from None
+
+
 def evaluate_accuracy(data_iter, net, ctx=None) -> float:
     """Fraction of examples whose argmax prediction equals the label."""
     ctx = ctx or default_context()
     correct, total = 0.0, 0
     for X, y in data_iter:
         X, y = X.as_in_context(ctx), y.as_in_context(ctx).astype("float32")
-        correct += (net(X).argmax(axis=1) == y).sum().asscalar()
+        correct += (_forward(net, X, ctx, "evaluate_accuracy").argmax(axis=1) == y).sum().asscalar()
         total += y.size
-    return correct / total
+    return float(correct / total)
 
 
 def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size, params=None, lr=None,
@@ -127,7 +141,7 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size, params=N
         for X, y in train_iter:
             X, y = X.as_in_context(ctx), y.as_in_context(ctx)
             with autograd.record():
-                y_hat = net(X)
+                y_hat = _forward(net, X, ctx, "train_ch3")
                 batch_loss = loss(y_hat, y).sum()
             batch_loss.backward()
             if trainer is None:
