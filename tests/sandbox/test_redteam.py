@@ -174,7 +174,9 @@ def test_walking_the_filesystem_finds_no_solutions(clean, tmp_path, marker, esca
                 path = os.path.join(root, name)
                 try:
                     with open(path, errors="replace") as f:
-                        if "BEGIN SOLUTION" in f.read():
+                        text = f.read()
+                        # the course's notebooks (nbgrader's own test fixtures in the venv carry the marker too)
+                        if "BEGIN SOLUTION" in text and "D2L_ASSIGNMENT" in text:
                             hits.append(path)
                 except OSError:
                     pass
@@ -244,7 +246,7 @@ def test_a_pickle_payload_from_a_replaced_numpy_save_is_never_unpickled(clean, t
 
     class Payload:
         def __reduce__(self):
-            return (open, ({str(planted)!r}, "w"))
+            return (os.system, ({"touch " + str(planted)!r},))
 
     def evil_write_array(fp, array, version=None, allow_pickle=True, pickle_kwargs=None):
         fmt.write_array_header_1_0(fp, {{"descr": "|O", "fortran_order": False, "shape": (1,)}})
@@ -258,8 +260,9 @@ def test_a_pickle_payload_from_a_replaced_numpy_save_is_never_unpickled(clean, t
     """
     graded = grade(write(with_cell(attack(marker, escape_targets, body)), tmp_path / "pickle.ipynb"), tmp_path)
     # Every reply carrying an array is refused, so the checks that read arrays fail: that is the point.
+    # each refused reply restarts the process and replays the notebook, hence the longer bound
     assert_contained(graded, clean, marker, escape_targets,
-                     lost=("data_iter", "net", "square_loss", "SGD", None))
+                     lost=("data_iter", "net", "square_loss", "SGD", None), seconds=150)
     assert not planted.exists(), "the judge unpickled the student's payload"
     failed = [c for c in graded.report["checks"] if not c["passed"]]
     assert failed and any("malformed reply" in c["message"] for c in failed), failed
