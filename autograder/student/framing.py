@@ -25,8 +25,13 @@ def read_exact(read, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_message(read):
+def read_frame(read) -> bytes:
+    """One whole frame, undecoded: the stream stays in step even when the frame's content is refused."""
     (size,) = struct.unpack(">Q", read_exact(read, 8))
     if size > MAX_MESSAGE:
         raise wire.WireError(f"message of {size} bytes exceeds the limit")
-    return wire.decode(read_exact(read, size))
+    return read_exact(read, size)
+
+
+def read_message(read):
+    return wire.decode(read_frame(read))

@@ -16,7 +16,8 @@ import threading
 import time
 
 from ..probes import ProbeError
-from .framing import pack, read_message
+from .. import wire
+from .framing import pack, read_frame
 
 
 class ProcessGone(ProbeError):
@@ -109,18 +110,20 @@ class StudentProcess:
             return out
 
         try:
-            return read_message(read)
+            frame = read_frame(read)
         except TimeoutError:
             self.stop()
             raise ProcessGone(f"did not finish within {timeout:g} s") from None
         except EOFError:
             code = self.stop()
             raise ProcessGone(f"the notebook's process {describe_exit(code)}") from None
-        except ProbeError:
-            raise
-        except Exception as exc:        # noqa: BLE001 - a malformed reply (WireError and friends)
+        except Exception as exc:        # noqa: BLE001 - an oversized length: the stream is out of step
             self.stop()
             raise ProcessGone(f"the notebook's process sent a malformed reply ({exc})") from None
+        try:
+            return wire.decode(frame)
+        except wire.WireError as exc:   # a whole frame with refused content: the process can go on
+            raise ProbeError(f"the notebook's process sent a reply the grader refuses ({exc})") from None
 
     @property
     def alive(self) -> bool:
