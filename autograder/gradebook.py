@@ -229,13 +229,9 @@ class CourseGradebook:
                 db.add(submission)
                 for nb, grade_cells, solution_cells, task_cells in shape:
                     snb = SubmittedNotebook(assignment=submission, notebook=nb)
-                    for cell in grade_cells:
-                        Grade(cell_id=cell.id, notebook=snb)
-                    for cell in solution_cells:
-                        Comment(cell_id=cell.id, notebook=snb)
-                    for cell in task_cells:
-                        Comment(cell_id=cell.id, notebook=snb)
-                        Grade(cell_id=cell.id, notebook=snb)
+                    db.add(snb)
+                    db.add_all([Grade(cell_id=cell.id, notebook=snb) for cell in grade_cells + task_cells])
+                    db.add_all([Comment(cell_id=cell.id, notebook=snb) for cell in solution_cells + task_cells])
             db.flush()      # load the new rows' cells (grade.name, max_score); still one transaction
         if sub.timestamp is not None:
             submission.timestamp = sub.timestamp.replace(tzinfo=None) if sub.timestamp.tzinfo else sub.timestamp
