@@ -6,6 +6,7 @@ developer's installed kernelspecs, remembered context or IPython profile never l
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -92,12 +93,23 @@ def isolated_env(root: Path, **extra: str | None) -> dict:
     return env
 
 
-def visible_kernels(env: dict) -> set[str]:
+# Run in front of a tool to take the kernelspecs installed in sys.prefix (the venv's `d2l` and
+# `python3`) out of Jupyter's search path, as on a machine where `d2l-kernel install` never ran.
+# `python3` still resolves: jupyter_client falls back to ipykernel's built-in spec for this interpreter.
+HIDE_ENV_KERNELSPECS = "import jupyter_core.paths; jupyter_core.paths.ENV_JUPYTER_PATH[:] = []\n"
+
+
+def python_command(code: str, hide_env_kernelspecs: bool) -> list[str]:
+    return [sys.executable, "-c", (HIDE_ENV_KERNELSPECS if hide_env_kernelspecs else "") + code]
+
+
+def visible_kernels(env: dict, hide_env_kernelspecs: bool = False) -> set[str]:
     """The kernelspec names Jupyter finds under `env`."""
-    out = subprocess.run([sys.executable, "-m", "jupyter", "kernelspec", "list", "--json"], env=env,
-                         capture_output=True, text=True, check=True).stdout
-    import json
-    return set(json.loads(out)["kernelspecs"])
+    code = ("import json; from jupyter_client.kernelspec import KernelSpecManager\n"
+            "print(json.dumps(sorted(KernelSpecManager().find_kernel_specs())))")
+    out = subprocess.run(python_command(code, hide_env_kernelspecs), env=env, capture_output=True, text=True,
+                         check=True).stdout
+    return set(json.loads(out))
 
 
 def copy_course(dest: Path) -> Path:
@@ -108,9 +120,11 @@ def copy_course(dest: Path) -> Path:
     return dest
 
 
-def nbgrader(course: Path, *args: str, env: dict, timeout: float = 1800) -> subprocess.CompletedProcess:
+def nbgrader(course: Path, *args: str, env: dict, hide_env_kernelspecs: bool = False,
+             timeout: float = 1800) -> subprocess.CompletedProcess:
     """Run stock `nbgrader` from the course root; fail with its log when it exits non-zero."""
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+    code = "import runpy, sys; sys.argv[0] = 'nbgrader'; runpy.run_module('nbgrader', run_name='__main__')"
+    proc = subprocess.run(python_command(code, hide_env_kernelspecs) + list(args), cwd=course, env=env,
                           capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         pytest.fail(f"nbgrader {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")

@@ -1,0 +1,168 @@
+"""Stock nbgrader grades the course: generate_assignment, then autograde, read back from the gradebook.
+
+Each assignment is generated in a tmp copy of the course and five submissions are autograded in one
+`nbgrader autograde` run: the source notebook itself (the reference solution, hidden tests included),
+the untouched release notebook, and the three shipped examples. The scores come from nbgrader's
+gradebook API, as an instructor's `nbgrader export` would see them.
+
+The notebooks ask for the `d2l` kernelspec. These runs keep every Jupyter directory in tmp, so it is
+not installed there and nbgrader_config.py must fall back to `python3`; one more run installs `d2l`
+into a tmp prefix and checks that it is used when present.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))   # --import-mode=importlib: make the sibling helper importable
+from coursekit import (ASSIGNMENTS, COURSE, COURSE_ID, KERNEL_NAME, POINTS, copy_course,  # noqa: E402
+                       isolated_env, nbgrader, release_path, source_path, visible_kernels)
+
+pytestmark = pytest.mark.slow
+
+SOURCE_SOLUTION = "source-solution"
+UNTOUCHED = "untouched-release"
+EXTENSION_ARG = "--ext=extension"   # only the d2l kernelspec starts IPython with it
+
+
+def kernel_commands(log: str) -> list[str]:
+    return [line for line in log.splitlines() if "Starting kernel:" in line]
+
+
+@dataclass
+class Graded:
+    scores: dict[str, float]                 # student -> total score
+    cells: dict[str, dict[str, float]]       # student -> {test cell grade_id: score}
+    max_score: float
+    log: str
+
+
+def load_make_examples():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_examples", COURSE / "make_examples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def submit(course: Path, student: str, assignment: str, notebook: Path) -> None:
+    dest = course / "submitted" / student / assignment
+    dest.mkdir(parents=True)
+    shutil.copy(notebook, dest / f"{assignment}.ipynb")
+
+
+def read_gradebook(course: Path, assignment: str) -> tuple[dict, dict, float]:
+    from nbgrader.api import Gradebook
+    scores, cells = {}, {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gb:
+        max_score = gb.find_assignment(assignment).max_score
+        for submission in gb.assignment_submissions(assignment):
+            student = submission.student.id
+            scores[student] = submission.score
+            notebook = gb.find_submission_notebook(assignment, assignment, student)
+            cells[student] = {grade.name: grade.score for grade in notebook.grades}
+    return scores, cells, max_score
+
+
+def grade(tmp: Path, assignment: str, students: dict[str, Path], hide_env_kernelspecs: bool = False,
+          **env_extra) -> Graded:
+    course = copy_course(tmp / "course")
+    env = isolated_env(tmp / "jupyter", **env_extra)
+    nbgrader(course, "generate_assignment", assignment, env=env, hide_env_kernelspecs=hide_env_kernelspecs)
+    for student, notebook in students.items():
+        submit(course, student, assignment, notebook)
+    # DEBUG makes jupyter_client log each kernel's command line, which tells which kernelspec ran.
+    proc = nbgrader(course, "autograde", assignment, "--log-level=DEBUG", env=env,
+                    hide_env_kernelspecs=hide_env_kernelspecs)
+    scores, cells, max_score = read_gradebook(course, assignment)
+    return Graded(scores, cells, max_score, proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """{assignment: Graded}, each assignment generated and autograded once."""
+    runs = {}
+
+    def run(assignment):
+        if assignment not in runs:
+            examples = COURSE / "examples" / "submitted"
+            students = {SOURCE_SOLUTION: source_path(assignment), UNTOUCHED: release_path(assignment)}
+            for student in ("example-correct", "example-bug", "example-crash"):
+                students[student] = examples / student / assignment / f"{assignment}.ipynb"
+            runs[assignment] = grade(tmp_path_factory.mktemp(assignment), assignment, students)
+        return runs[assignment]
+
+    return run
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_gradebook_knows_the_points(assignment, graded):
+    result = graded(assignment)
+    assert result.max_score == sum(POINTS[assignment].values())
+    assert set(result.cells[SOURCE_SOLUTION]) == {f"test_{name}" for name in POINTS[assignment]}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_solution_gets_full_marks(assignment, graded):
+    result = graded(assignment)
+    assert result.cells[SOURCE_SOLUTION] == {f"test_{k}": float(v) for k, v in POINTS[assignment].items()}
+    assert result.scores[SOURCE_SOLUTION] == result.max_score
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_untouched_release_gets_zero(assignment, graded):
+    result = graded(assignment)
+    assert result.scores[UNTOUCHED] == 0, result.cells[UNTOUCHED]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_example_correct_gets_full_marks(assignment, graded):
+    result = graded(assignment)
+    assert result.scores["example-correct"] == result.max_score, result.cells["example-correct"]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_example_bug_loses_the_points_of_its_stub(assignment, graded):
+    result = graded(assignment)
+    stub = load_make_examples().BUGS[assignment][0]
+    cells = result.cells["example-bug"]
+    assert cells[f"test_{stub}"] == 0, cells
+    assert 0 < result.scores["example-bug"] < result.max_score, cells
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_example_crash_loses_the_points_of_its_stub(assignment, graded):
+    result = graded(assignment)
+    stub = load_make_examples().CRASHES[assignment][0]
+    cells = result.cells["example-crash"]
+    assert cells[f"test_{stub}"] == 0, cells
+    assert 0 < result.scores["example-crash"] < result.max_score, cells
+
+
+def test_without_the_d2l_kernelspec_grading_falls_back_to_python3(tmp_path):
+    env = isolated_env(tmp_path / "jupyter")
+    assert KERNEL_NAME not in visible_kernels(env, hide_env_kernelspecs=True)
+    students = {SOURCE_SOLUTION: source_path("ndarray"), UNTOUCHED: release_path("ndarray")}
+    result = grade(tmp_path, "ndarray", students, hide_env_kernelspecs=True)
+    commands = kernel_commands(result.log)
+    assert len(commands) == 2 and not any(EXTENSION_ARG in c for c in commands), commands
+    assert result.scores[SOURCE_SOLUTION] == result.max_score, result.cells
+    assert result.scores[UNTOUCHED] == 0
+
+
+def test_with_the_d2l_kernelspec_grading_uses_it(tmp_path):
+    from extension.kernelspec import install
+    prefix = tmp_path / "prefix"
+    install(prefix=str(prefix))
+    jupyter_path = str(prefix / "share" / "jupyter")
+    env = isolated_env(tmp_path / "jupyter", JUPYTER_PATH=jupyter_path)
+    assert KERNEL_NAME in visible_kernels(env, hide_env_kernelspecs=True)
+    result = grade(tmp_path, "ndarray", {SOURCE_SOLUTION: source_path("ndarray")}, hide_env_kernelspecs=True,
+                   JUPYTER_PATH=jupyter_path)
+    commands = kernel_commands(result.log)
+    assert len(commands) == 1 and EXTENSION_ARG in commands[0], commands   # the d2l kernelspec's argv
+    assert result.scores[SOURCE_SOLUTION] == result.max_score, result.cells
