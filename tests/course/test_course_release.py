@@ -196,3 +196,14 @@ def test_examples_differ_from_release_only_in_stub_cells(assignment):
         changed = {c.id for c, ok in zip(submitted.cells, correct.cells) if c.source != ok.source}
         expected = {"example-correct": set(), "example-bug": {bug_stub}, "example-crash": {crash_stub}}[student]
         assert changed == expected, student
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_points_match_the_autograders_checks(assignment):
+    """A test cell's points are the sum of the points of the checks it runs (public and hidden)."""
+    from autograder.checks import checks_for
+    sums = {}
+    for check in checks_for(assignment, ..., hidden=None):
+        key = check.function or "outcome"
+        sums[key] = sums.get(key, 0) + check.points
+    assert sums == POINTS[assignment]
