@@ -2,7 +2,7 @@
 
 One server per module, every Jupyter directory in the temp dir, the d2l kernelspec installed there with
 the `d2l-kernel` console script. The course notebook (linreg_scratch) is copied into the server root
-with a `%ctx` cell and a read-out cell after its setup cell; a second, small notebook presents two GPUs
+with a read-out cell after its own `%ctx` cell; a second, small notebook presents two GPUs
 through the device seam so a click really switches the kernel. Screenshots go to test-artifacts/.
 See ../shared/recipes/jupyterlab-browser-test.md for why the selectors are what they are.
 """
@@ -42,10 +42,11 @@ def free_port() -> int:
 
 
 def course_notebook(dest: Path) -> None:
-    """The released linreg_scratch notebook, with the selector and a read-out after its setup cell."""
+    """The released linreg_scratch notebook as students get it, with a read-out after its own `%ctx` cell."""
     nb = nbformat.read(COURSE_NOTEBOOK, as_version=4)
-    setup = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
-    nb.cells[setup + 1:setup + 1] = [nbformat.v4.new_code_cell("%ctx"), nbformat.v4.new_code_cell(READOUT)]
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    assert nb.cells[code[1]].source.strip() == "%ctx", "the course notebook's second code cell shows the selector"
+    nb.cells.insert(code[1] + 1, nbformat.v4.new_code_cell(READOUT))
     nbformat.write(nb, dest)
 
 
