@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .assignments import ASSIGNMENTS
+from .jupyter_env import with_interpreter_on_path
 from .grade import COURSE_DIR
 
 
@@ -25,9 +26,7 @@ def build_demo_course(dest: Path, course_dir: Path = COURSE_DIR) -> Path:
     if not examples.is_dir():
         raise FileNotFoundError(f"no example submissions at {examples}")
     shutil.copytree(examples, dest / "submitted", dirs_exist_ok=True)
-    env = dict(os.environ)
-    # nbgrader runs `alembic` when it creates a gradebook: it must be on PATH without an activated venv.
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    env = with_interpreter_on_path(dict(os.environ))
     assignments = sorted(p.name for p in (dest / "source").iterdir() if p.name in ASSIGNMENTS)
     for assignment in assignments:
         proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],

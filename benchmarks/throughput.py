@@ -23,20 +23,15 @@ from pathlib import Path
 
 import psutil
 
+from autograder.jupyter_env import isolated_jupyter_env
+
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "course"
 KINDS = ("correct", "bug", "crash")
 
 
 def env_for(root: Path) -> dict:
-    env = dict(os.environ)
-    for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")]:
-        (root / sub).mkdir(parents=True, exist_ok=True)
-        env[var] = str(root / sub)
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    env["D2L_CTX"] = "cpu"
-    return env
+    return isolated_jupyter_env(root)
 
 
 def build_course(dest: Path, assignments: list[str], n: int, env: dict) -> None:

@@ -4,7 +4,6 @@ CLI run as subprocesses, and a gradebook dump that two runs can be compared by.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -13,22 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from autograder.jupyter_env import isolated_jupyter_env
+
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 EXAMPLES = COURSE / "examples" / "submitted"
 
 
 def isolated_env(root: Path) -> dict:
-    """os.environ with private Jupyter/IPython dirs and the venv's bin on PATH (nbgrader runs `alembic`)."""
-    env = dict(os.environ)
-    for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")]:
-        (root / sub).mkdir(parents=True, exist_ok=True)
-        env[var] = str(root / sub)
-    env.pop("JUPYTER_PATH", None)
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    env["D2L_CTX"] = "cpu"
-    return env
+    return isolated_jupyter_env(root)
 
 
 def nbgrader(course: Path, *args: str, env: dict) -> subprocess.CompletedProcess:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import signal
 import sqlite3
 import subprocess
@@ -144,8 +143,6 @@ def test_dask_local_cluster_gives_the_local_pool_scores(tmp_path, env, reference
 
 def test_ci_command_line_on_a_student_repository(tmp_path, env):
     """The workflow's grade step, run as written, in a checkout laid out as the workflow expects."""
-    import shlex
-
     import yaml
     workflow = yaml.safe_load((ROOT / "docs" / "student-repo-workflow.yml").read_text())
     job = workflow["jobs"]["grade"]

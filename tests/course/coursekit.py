@@ -7,7 +7,6 @@ developer's installed kernelspecs, remembered context or IPython profile never l
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from autograder.jupyter_env import isolated_jupyter_env
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
@@ -72,25 +73,7 @@ def nbgrader_meta(cell) -> dict:
 
 
 def isolated_env(root: Path, **extra: str | None) -> dict:
-    """os.environ with the Jupyter/IPython directories under `root` and the venv's bin on PATH.
-
-    nbgrader shells out to `alembic` when it creates a gradebook, so the interpreter's bin directory
-    must be on PATH even when the venv is not activated.
-    """
-    env = dict(os.environ)
-    for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")]:
-        (root / sub).mkdir(parents=True, exist_ok=True)
-        env[var] = str(root / sub)
-    env.pop("JUPYTER_PATH", None)
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    env["D2L_CTX"] = "cpu"
-    for key, value in extra.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    return env
+    return isolated_jupyter_env(root, **extra)
 
 
 # Run in front of a tool to take the kernelspecs installed in sys.prefix (the venv's `d2l` and

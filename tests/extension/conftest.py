@@ -5,7 +5,6 @@ directory pointed into the test's temp dir, so nothing reads or writes the devel
 """
 from __future__ import annotations
 
-import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.jupyter_env import isolated_jupyter_env
 from extension import context, devices
 
 
@@ -47,20 +47,8 @@ def no_gpu(monkeypatch):
 # --- real kernels ---------------------------------------------------------------------------------
 
 def isolated_env(root: Path, **extra: str) -> dict:
-    """os.environ with every Jupyter/IPython directory under `root`, plus `extra` (None removes a key)."""
-    env = dict(os.environ)
-    for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
-                     ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"), ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces")]:
-        (root / sub).mkdir(parents=True, exist_ok=True)
-        env[var] = str(root / sub)
-    env.pop("D2L_CTX", None)
-    for key, value in extra.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    return env
+    """Every Jupyter/IPython directory under `root`; no D2L_CTX unless a test sets one."""
+    return isolated_jupyter_env(root, lab=True, **{"D2L_CTX": None, **extra})
 
 
 def write_kernelspecs(kernels_dir: Path) -> Path:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys

@@ -6,7 +6,6 @@ one cell inserted or replaced, so the credit of the other stubs can be compared 
 """
 from __future__ import annotations
 
-import copy
 import json
 import os
 import shutil
