@@ -54,6 +54,13 @@ def close(actual, expected, rtol: float = RTOL, atol: float = ATOL) -> bool:
     return actual.shape == expected.shape and bool(np.allclose(actual, expected, rtol=rtol, atol=atol))
 
 
+def param_error(w, b, true_w, true_b) -> float:
+    """The largest absolute error of learned linear-model parameters; nan (never within tolerance) if not finite."""
+    w, b = np.asarray(w, np.float64).reshape(-1), np.asarray(b, np.float64).reshape(-1)
+    err = max(float(np.max(np.abs(w - np.asarray(true_w, np.float64)))), abs(float(b[0]) - float(true_b)))
+    return err if np.isfinite(err) else float("nan")
+
+
 def same_values(actual, expected, rtol: float = RTOL, atol: float = ATOL) -> bool:
     """Equal values once squeezed: for checks that forgive (n,) vs (n, 1) and scalars vs 1-element arrays."""
     actual, expected = np.asarray(actual, np.float64), np.asarray(expected, np.float64)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import check
-from .expect import close, describe, fail, numbers, same_values, show
+from .expect import close, describe, fail, numbers, param_error, same_values, show
 from .linreg_scratch import PARAM_TOLERANCE, TRUE_B, TRUE_W
 
 A = "linreg_gluon"
@@ -95,7 +95,7 @@ def learned_parameters(probe):
     w, b = _params_of(_describe_net(probe, np.zeros((1, 2))))
     if w.size != 2 or b.size != 1:
         fail(f"net's weight has {w.size} entries and bias {b.size}; expected 2 and 1")
-    err = max(float(np.max(np.abs(w - TRUE_W))), abs(float(b[0]) - TRUE_B))
+    err = param_error(w, b, TRUE_W, TRUE_B)
     if not err <= PARAM_TOLERANCE:
         fail(f"after training, weight = {show(w)} and bias = {show(b)} are {err:.3g} from true_w = [2, -3.4], "
              f"true_b = 4.2 (tolerance {PARAM_TOLERANCE}): check net, loss and trainer, and run the training cell")
@@ -111,7 +111,7 @@ def _train_and_compare(probe, rng, true_w, true_b, what):
     if len(params) != 2:
         fail(f"training {what} produced {len(params)} parameter arrays; expected a weight and a bias")
     w, b = (numbers(p, function="net", what="learned").reshape(-1) for p in params)
-    err = max(float(np.max(np.abs(w - true_w))), abs(float(b[0]) - true_b))
+    err = param_error(w, b, true_w, true_b)
     if not err <= PARAM_TOLERANCE:
         fail(f"re-initialised and trained with your net, loss and trainer on {what}, the learned parameters "
              f"are {err:.3g} from the true ones (tolerance {PARAM_TOLERANCE})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import check
-from .expect import close, describe, fail, numbers, same_values, shape, show
+from .expect import close, describe, fail, numbers, param_error, same_values, shape, show
 
 A = "linreg_scratch"
 TRUE_W, TRUE_B = np.array([2.0, -3.4]), 4.2       # the book's data (DESIGN.md)
@@ -244,10 +244,9 @@ def learned_parameters(probe):
     w, b = numbers(w, function="w", what="is"), numbers(b, function="b", what="is")
     if w.size != 2 or b.size != 1:
         fail(f"the notebook's w has shape {shape(w)} and b {shape(b)}; expected (2, 1) and (1,)")
-    w_err = float(np.max(np.abs(w.reshape(-1) - TRUE_W)))
-    b_err = abs(float(b.reshape(-1)[0]) - TRUE_B)
-    if w_err > PARAM_TOLERANCE or b_err > PARAM_TOLERANCE:
-        fail(f"after training, w = {show(w)} and b = {show(b)} are {max(w_err, b_err):.3g} from "
+    err = param_error(w, b, TRUE_W, TRUE_B)
+    if not err <= PARAM_TOLERANCE:
+        fail(f"after training, w = {show(w)} and b = {show(b)} are {err:.3g} from "
              f"true_w = [2, -3.4], true_b = 4.2 (tolerance {PARAM_TOLERANCE}): check the stubs above and run "
              "the training cell")
     loss = _judge_loss(w, b, np.random.default_rng(41))
@@ -267,8 +266,8 @@ def _train_and_compare(probe, rng, true_w, true_b, what, lead=""):
     b = numbers(reply["b"], function="training", what="learned b as")
     if w.size != len(true_w) or b.size != 1:
         fail(f"training with your stubs produced w of shape {shape(w)} and b of shape {shape(b)}")
-    err = max(float(np.max(np.abs(w.reshape(-1) - true_w))), abs(float(b.reshape(-1)[0]) - true_b))
-    if not np.isfinite(err) or err > PARAM_TOLERANCE:
+    err = param_error(w, b, true_w, true_b)
+    if not err <= PARAM_TOLERANCE:
         fail(f"{lead}trained with your data_iter, net, square_loss and SGD on {what} (lr 0.03, batch 10, 3 epochs), "
              f"the learned parameters are {err:.3g} from the true ones (tolerance {PARAM_TOLERANCE}); "
              "see the stubs' own checks")
