@@ -1,16 +1,21 @@
 # Two commands do all set-up on a fresh machine:
 #   make demo   grade the shipped example submissions end to end and print the results
 #   make test   run the whole test suite (what .ci/run calls)
-# Both create .venv on first use (Python 3.11, pinned by constraints.txt).
+# Both create .venv on first use (Python 3.11, pinned by constraints.txt) and install the Debian
+# packages the kit needs (.ci/system-deps.sh: apt-get as root, otherwise it says what to install).
 
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast clean
+.PHONY: setup system-deps demo test test-fast clean
 
-setup: $(STAMP)
+setup: $(STAMP) system-deps
+
+# Checked on every run (a kept .venv on a new machine still needs them); installs only what is missing.
+system-deps:
+	@bash .ci/system-deps.sh
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (or: make PYTHON=/path/to/python3.11)"; exit 2; }
@@ -20,13 +25,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(VENV)/bin/d2l-kernel install --sys-prefix
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: setup
 	$(PY) -m autograder demo
 
-test: $(STAMP)
+test: setup
 	$(PY) -m pytest
 
-test-fast: $(STAMP)
+test-fast: setup
 	$(PY) -m pytest -m 'not slow'
 
 clean:
