@@ -54,6 +54,11 @@ def close(actual, expected, rtol: float = RTOL, atol: float = ATOL) -> bool:
     return actual.shape == expected.shape and bool(np.allclose(actual, expected, rtol=rtol, atol=atol))
 
 
+def hidden_linear_model(rng, n_features: int):
+    """(true_w, true_b) for hidden linear-regression data: two decimals in [-5, 5], unlike the book's."""
+    return np.round(rng.uniform(-5, 5, size=n_features), 2), float(np.round(rng.uniform(-5, 5), 2))
+
+
 def param_error(w, b, true_w, true_b) -> float:
     """The largest absolute error of learned linear-model parameters; nan (never within tolerance) if not finite."""
     w, b = np.asarray(w, np.float64).reshape(-1), np.asarray(b, np.float64).reshape(-1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import check
-from .expect import close, describe, fail, numbers, param_error, same_values, show
+from .expect import close, describe, fail, hidden_linear_model, numbers, param_error, same_values, show
 from .linreg_scratch import PARAM_TOLERANCE, TRUE_B, TRUE_W
 
 A = "linreg_gluon"
@@ -120,6 +120,5 @@ def _train_and_compare(probe, rng, true_w, true_b, what):
 @check(A, None, "hidden_data", points=2, hidden=True, timeout=120)
 def hidden_data(probe):
     rng = np.random.default_rng(3_000_017 + probe.hidden_seed)
-    true_w = np.round(rng.uniform(-5, 5, size=2), 2)
-    true_b = float(np.round(rng.uniform(-5, 5), 2))
+    true_w, true_b = hidden_linear_model(rng, 2)
     _train_and_compare(probe, rng, true_w, true_b, "data the notebook never saw")

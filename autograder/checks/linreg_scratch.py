@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import check
-from .expect import close, describe, fail, numbers, param_error, same_values, shape, show
+from .expect import (close, describe, fail, hidden_linear_model, numbers, param_error, same_values, shape,
+                     show)
 
 A = "linreg_scratch"
 TRUE_W, TRUE_B = np.array([2.0, -3.4]), 4.2       # the book's data (DESIGN.md)
@@ -276,6 +277,5 @@ def _train_and_compare(probe, rng, true_w, true_b, what, lead=""):
 @check(A, None, "hidden_data", points=1, hidden=True, timeout=120)
 def hidden_data(probe):
     rng = np.random.default_rng(1_000_003 + probe.hidden_seed)
-    true_w = np.round(rng.uniform(-5, 5, size=3), 2)
-    true_b = float(np.round(rng.uniform(-5, 5), 2))
+    true_w, true_b = hidden_linear_model(rng, 3)
     _train_and_compare(probe, rng, true_w, true_b, "data the notebook never saw (3 features)")

@@ -125,22 +125,14 @@ def test_example_correct_gets_full_marks(assignment, graded):
     assert result.scores["example-correct"] == result.max_score, result.cells["example-correct"]
 
 
+@pytest.mark.parametrize("student, table", [("example-bug", "BUGS"), ("example-crash", "CRASHES")])
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_example_bug_loses_the_points_of_its_stub(assignment, graded):
+def test_broken_example_loses_the_points_of_its_stub(assignment, student, table, graded):
     result = graded(assignment)
-    stub = load_make_examples().BUGS[assignment][0]
-    cells = result.cells["example-bug"]
+    stub = getattr(load_make_examples(), table)[assignment][0]
+    cells = result.cells[student]
     assert cells[f"test_{stub}"] == 0, cells
-    assert 0 < result.scores["example-bug"] < result.max_score, cells
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_example_crash_loses_the_points_of_its_stub(assignment, graded):
-    result = graded(assignment)
-    stub = load_make_examples().CRASHES[assignment][0]
-    cells = result.cells["example-crash"]
-    assert cells[f"test_{stub}"] == 0, cells
-    assert 0 < result.scores["example-crash"] < result.max_score, cells
+    assert 0 < result.scores[student] < result.max_score, cells
 
 
 def test_without_the_d2l_kernelspec_grading_falls_back_to_python3(tmp_path):
