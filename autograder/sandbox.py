@@ -15,17 +15,22 @@ namespaces, in a session of its own, and dies with the grader (the PID namespace
 process the notebook started with it, daemons included).
 
 Limits (defaults chosen on the course's notebooks, see `Limits`) are rlimits applied before exec.
-One caveat: Linux never enforces RLIMIT_NPROC for uid 0, so when the grader itself runs as root the
-process limit is not enforced (the PID namespace still guarantees every process is gone at the end).
+Linux never enforces RLIMIT_NPROC for uid 0, so when the grader runs as root each student process
+tree also gets a pids cgroup of its own (`PidsCgroup`), capped at the same count; when the process
+stops, whatever is left in that cgroup is killed — with or without bubblewrap.
 """
 from __future__ import annotations
 
 import os
 import resource
 import shutil
+import signal
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import autograder
 
@@ -48,7 +53,9 @@ class Limits:
       allocation (say 16 GiB) fails with MemoryError instead of pressing on the host.
     cpu_seconds: RLIMIT_CPU of one process lifetime (replays after a restart start a new one); above
       --timeout at 2 cores, so the wall-clock limits normally speak first.
-    processes: RLIMIT_NPROC. Counts threads too (MXNet starts a few per core).
+    processes: processes and threads of one submission (a runner uses ~10 on 2 cores; MXNet adds some per
+      core). RLIMIT_NPROC for an ordinary grader; a pids cgroup for a root grader, whom RLIMIT_NPROC
+      does not bind. A notebook that hits it loses the cell (MXNet aborts when it cannot start a thread).
     file_size_mb: RLIMIT_FSIZE, the largest file the notebook may write.
     scratch_mb: size of the private tmpfs holding /tmp and the working directory (memory, not disk).
     output_bytes: how much of the notebook's printed output the judge keeps; the rest is counted, not kept.
@@ -63,6 +70,89 @@ class Limits:
 
 class SandboxUnavailable(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class Launch:
+    """How to start one student process: the command, what runs in the child before exec, and what
+    to do once the process has stopped."""
+    argv: list[str]
+    preexec: Callable[[], None]
+    cleanup: Callable[[], None] = lambda: None
+
+
+class PidsCgroup:
+    """A pids cgroup for one student process tree: a process cap that binds root too, and a list of
+    every process the tree started (setsid daemons included), so none outlives grading.
+
+    Only for a grader running as root with a writable pids hierarchy (cgroup v1 `pids`, or v2 with
+    pids enabled); `create` returns None elsewhere, where RLIMIT_NPROC does the capping.
+    """
+
+    HIERARCHIES = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    @classmethod
+    def create(cls, limit: int) -> "PidsCgroup | None":
+        if os.geteuid() != 0:
+            return None
+        for root in cls.HIERARCHIES:
+            if not (root / "cgroup.procs").exists():
+                continue
+            try:
+                path = Path(tempfile.mkdtemp(prefix="d2l-grade-", dir=root))
+            except OSError:
+                continue
+            try:
+                (path / "pids.max").write_text(str(limit))
+                return cls(path)
+            except OSError:
+                cls(path).remove()
+        return None
+
+    def join(self) -> None:
+        """Called in the child before exec: everything it starts from now on is counted and capped."""
+        (self.path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def pids(self) -> list[int]:
+        try:
+            return [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
+        except (OSError, ValueError):
+            return []
+
+    def remove(self, patience: float = 5.0) -> None:
+        """Kill what is left in the cgroup, then remove it (the kernel needs a moment to reap)."""
+        deadline = time.monotonic() + patience
+        while True:
+            for pid in self.pids():
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    return          # an empty, harmless leftover; never a reason to fail grading
+                time.sleep(0.05)
+
+
+def _launch(argv: list[str], limits: "Limits") -> Launch:
+    """argv with the rlimits applied in the child and, as root, a pids cgroup around it."""
+    rlimits = _rlimits(limits)
+    cgroup = PidsCgroup.create(limits.processes)
+    if cgroup is None:
+        return Launch(argv, rlimits)
+
+    def preexec():
+        cgroup.join()
+        rlimits()
+    return Launch(argv, preexec, cgroup.remove)
 
 
 def _rlimits(limits: Limits):
@@ -92,8 +182,8 @@ class PlainLauncher:
     def __init__(self, limits: Limits = Limits()):
         self.limits = limits
 
-    def command(self, argv: list[str], workdir: str):
-        return argv, _rlimits(self.limits)
+    def command(self, argv: list[str], workdir: str) -> Launch:
+        return _launch(argv, self.limits)
 
 
 def _code_roots() -> list[Path]:
@@ -117,7 +207,7 @@ class BubblewrapLauncher:
                 "(apt-get install bubblewrap) or pass --no-sandbox to grade without isolation")
         self.limits, self.data_dirs = limits, data_dirs
 
-    def command(self, argv: list[str], workdir: str):
+    def command(self, argv: list[str], workdir: str) -> Launch:
         scratch = str(self.limits.scratch_mb << 20)
         cmd = [self.bwrap, "--unshare-all", "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
                "--disable-userns", "--cap-drop", "ALL", "--die-with-parent", "--new-session",
@@ -142,7 +232,7 @@ class BubblewrapLauncher:
             env["D2L_DATA"] = os.environ["D2L_DATA"]
         for key, value in env.items():
             cmd += ["--setenv", key, value]
-        return cmd + ["--"] + argv, _rlimits(self.limits)
+        return _launch(cmd + ["--"] + argv, self.limits)
 
 
 def launcher(sandbox: bool, limits: Limits = Limits()):

@@ -53,10 +53,12 @@ class OutputTail:
 def describe_exit(code: int | None) -> str:
     if code is None:
         return "was stopped"
-    if code < 0:
-        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+    signum = -code if code < 0 else code - 128 if 128 < code < 160 else None   # bwrap passes 128 + signal
+    if signum in signal.Signals._value2member_map_:
+        name = signal.Signals(signum).name
         hint = {"SIGKILL": " (killed: memory or CPU limit?)", "SIGSEGV": " (a segmentation fault)",
-                "SIGXCPU": " (CPU time limit)"}.get(name, "")
+                "SIGXCPU": " (CPU time limit)",
+                "SIGABRT": " (aborted: it could not start another process or thread?)"}.get(name, "")
         return f"was killed by {name}{hint}"
     return f"exited with status {code}"
 
@@ -69,13 +71,15 @@ class StudentProcess:
         self.env = env
         self.proc: subprocess.Popen | None = None
         self.output: OutputTail | None = None
+        self._cleanup = lambda: None
 
     def start(self) -> "StudentProcess":
         argv = [sys.executable, "-m", "autograder.student.runner"]
-        command, preexec = self.launcher.command(argv, self.workdir)
-        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        launch = self.launcher.command(argv, self.workdir)
+        self._cleanup = launch.cleanup
+        self.proc = subprocess.Popen(launch.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, cwd=self.workdir, env=self.env,
-                                     start_new_session=True, preexec_fn=preexec)
+                                     start_new_session=True, preexec_fn=launch.preexec)
         self.output = OutputTail(self.proc.stderr, self.output_limit)
         return self
 
@@ -130,7 +134,8 @@ class StudentProcess:
         return self.proc is not None and self.proc.poll() is None
 
     def stop(self) -> int | None:
-        """Kill the process and everything in its session; returns its exit code."""
+        """Kill the process, everything in its session and (as root) everything in its cgroup;
+        returns its exit code."""
         proc = self.proc
         if proc is None:
             return None
@@ -144,6 +149,8 @@ class StudentProcess:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        cleanup, self._cleanup = self._cleanup, (lambda: None)
+        cleanup()                       # daemons that left the session still hold the output pipe
         if self.output:
             self.output.join()          # the pump ends at EOF, once every holder of the pipe is gone
         for stream in (proc.stdin, proc.stdout, proc.stderr):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -123,6 +124,32 @@ def test_setsid_daemons_are_gone_when_grading_ends(clean, tmp_path, marker, esca
     graded = grade(write(with_cell(attack(marker, escape_targets, body)), tmp_path / "daemons.ipynb"), tmp_path)
     assert_contained(graded, clean, marker, escape_targets)
     assert not graded.report["errors"], graded.report["errors"]     # the daemons did start: the cell passed
+
+
+@pytest.mark.parametrize("sandbox", ["bubblewrap", "no-sandbox"])
+def test_fork_bomb_is_capped_and_leaves_nothing(clean, tmp_path, marker, escape_targets, sandbox):
+    """Processes and threads are capped per submission even for a root grader (a pids cgroup, since root
+    ignores RLIMIT_NPROC); the cell is lost, the process replayed, nothing survives — sandbox or not."""
+    import os
+    assert os.geteuid() != 0 or any(p.exists() for p in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup/cgroup.procs"))), \
+        "a root grader needs a pids cgroup hierarchy to cap processes"
+    body = """
+    children = []
+    while True:                            # fork until refused, every child sleeping under the marker
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            os.execv("/usr/bin/sleep", ["sleep-" + MARKER, "600"])
+        children.append(pid)
+    """
+    extra = ("--no-sandbox",) if sandbox == "no-sandbox" else ()
+    graded = grade(write(with_cell(attack(marker, escape_targets, body)), tmp_path / "bomb.ipynb"), tmp_path,
+                   *extra)
+    targets = escape_targets if sandbox == "bubblewrap" else []      # without a sandbox, writes are allowed
+    assert_contained(graded, clean, marker, targets)
+    note = attack_cell_error(graded, "cell ")
+    assert "killed" in note or "raised" in note or "exited" in note, note
+    assert not list(Path("/sys/fs/cgroup/pids").glob("d2l-grade-*")), "a pids cgroup was left behind"
 
 
 def test_200_mb_of_output_is_truncated(clean, tmp_path, marker, escape_targets):
