@@ -57,14 +57,21 @@ def lookup(ns: dict, name: str):
     return ns[name]
 
 
-def call_student(ns: dict, name: str, *args, **kwargs):
-    fn = lookup(ns, name)
+@contextlib.contextmanager
+def blamed(name: str):
+    """Any failure inside is the student's code `name` failing (an inner StudentCodeError keeps its name)."""
     try:
-        return fn(*args, **kwargs)
-    except (KeyboardInterrupt, SystemExit):
-        raise
+        yield
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, StudentCodeError):
+        raise                          # GeneratorExit: a `_bounded` generator closed early is no failure
     except BaseException as exc:       # noqa: BLE001 - any failure of student code is the student's
         raise StudentCodeError(name, exc) from None
+
+
+def call_student(ns: dict, name: str, *args, **kwargs):
+    fn = lookup(ns, name)
+    with blamed(name):
+        return fn(*args, **kwargs)
 
 
 def nd_array(value, dtype="float32"):
@@ -135,13 +142,10 @@ def stand_ins(ns: dict, names):
 
 
 @scenario
-def call(ns, function, args, kwargs=None, as_ndarray=None, isolate=None):
-    """Call a student function; numpy args become float32 NDArrays unless `as_ndarray[i]` is False.
-    Names in `isolate` are replaced by trusted references during the call."""
-    converted = []
-    for i, arg in enumerate(args):
-        wants = True if as_ndarray is None else as_ndarray[i]
-        converted.append(nd_array(arg) if wants and isinstance(arg, np.ndarray) else _python(arg))
+def call(ns, function, args, kwargs=None, isolate=None):
+    """Call a student function; numpy args become float32 NDArrays. Names in `isolate` are replaced by
+    trusted references during the call."""
+    converted = [nd_array(arg) if isinstance(arg, np.ndarray) else _python(arg) for arg in args]
     with stand_ins(ns, isolate):
         result = call_student(ns, function, *converted, **{k: _python(v) for k, v in (kwargs or {}).items()})
     return {"value": plain(result), "type": type_name(result)}
@@ -162,11 +166,6 @@ def get(ns, name):
     return {"value": plain(value), "type": type_name(value)}
 
 
-@scenario
-def defined(ns, names):
-    return {name: name in ns and callable(ns[name]) or name in ns for name in names}
-
-
 # ---- ndarray ----
 
 @scenario
@@ -174,24 +173,14 @@ def inplace_update(ns, function, inputs, target):
     """Call function(*inputs) and report what happened to inputs[target]: values, identity, allocations."""
     arrays = [nd_array(x) for x in inputs]
     watched = arrays[target]
-    before_id, before_handle = id(watched), handle_of(watched)
-    before = watched.asnumpy()
+    before_handle = handle_of(watched)
     with count_allocations() as allocations:
         result = call_student(ns, function, *arrays)
         if result is not None and hasattr(result, "wait_to_read"):
             result.wait_to_read()
         watched.wait_to_read()
-    return {"target_before": before, "target_after": watched.asnumpy(),
-            "same_handle": handle_of(watched) == before_handle, "same_object": id(arrays[target]) == before_id,
-            "allocations": allocations["n"], "returned_type": type_name(result),
-            "returned_is_target": result is watched}
-
-
-@scenario
-def autograd_grad(ns, function, x):
-    xs = nd_array(x)
-    result = call_student(ns, function, xs)
-    return {"value": plain(result), "type": type_name(result), "x_after": xs.asnumpy()}
+    return {"target_after": watched.asnumpy(), "same_handle": handle_of(watched) == before_handle,
+            "allocations": allocations["n"]}
 
 
 # ---- linreg_scratch ----
@@ -203,17 +192,8 @@ def iterate_batches(ns, function, batch_size, features, labels, passes=2):
     out = []
     for _ in range(passes):
         iterator = call_student(ns, function, int(batch_size), feats, labs)
-        batches = []
-        try:
-            for item in iterator:
-                if len(batches) >= MAX_BATCHES:
-                    break
-                batches.append(plain(item) if isinstance(item, (tuple, list)) else [plain(item)])
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:       # noqa: BLE001
-            raise StudentCodeError(function, exc) from None
-        out.append(batches)
+        out.append([plain(item) if isinstance(item, (tuple, list)) else [plain(item)]
+                    for item in _bounded(iterator, function)])
     return {"passes": out, "type": type_name(iterator)}
 
 
@@ -226,11 +206,11 @@ def sgd_step(ns, function, params, grads, lr, batch_size):
         array.grad[:] = nd_array(grad)
     handles = [handle_of(a) for a in arrays]
     as_list = list(arrays)
-    result = call_student(ns, function, as_list, float(lr), int(batch_size))
+    call_student(ns, function, as_list, float(lr), int(batch_size))
     return {"after": [a.asnumpy() for a in arrays],
             "same_handles": [handle_of(a) == h for a, h in zip(arrays, handles)],
             "list_replaced": [x is not a for x, a in zip(as_list, arrays)],
-            "list_values": [plain(x) for x in as_list], "returned_type": type_name(result)}
+            "list_values": [plain(x) for x in as_list]}
 
 
 @scenario
@@ -252,17 +232,12 @@ def train_linreg(ns, features, labels, lr, batch_size, epochs):
 
 
 def _bounded(iterator, name):
-    try:
+    """The student's iterator, cut off after MAX_BATCHES items, its failures blamed on `name`."""
+    with blamed(name):
         for i, item in enumerate(iterator):
             if i >= MAX_BATCHES:
                 return
             yield item
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except StudentCodeError:
-        raise
-    except BaseException as exc:           # noqa: BLE001
-        raise StudentCodeError(name, exc) from None
 
 
 # ---- linreg_gluon ----
@@ -291,9 +266,7 @@ def gluon_net(ns, name, X):
     """Describe the student's Block and run it forward on X."""
     net = lookup(ns, name)
     layers = []
-    children = list(getattr(net, "_children", {}).values())
-    for child in children:
-        child = child() if callable(child) and not hasattr(child, "collect_params") else child
+    for child in getattr(net, "_children", {}).values():     # MXNet 1.x keeps the Blocks themselves
         layers.append({"type": type_name(child), "units": getattr(child, "_units", None),
                        "use_bias": getattr(child, "bias", None) is not None,
                        "act": type_name(getattr(child, "act", None))})
@@ -321,7 +294,7 @@ def trainer_step(ns, trainer_name, net_name, X, batch_size):
     with restored_parameters(net):
         params = _params_of(net)
         info["trainer_covers_net"] = {id(p) for p in params} <= {id(p) for p in getattr(trainer, "_params", [])}
-        try:
+        with blamed(trainer_name):
             with autograd.record():
                 total = net(nd_array(X)).sum()
             total.backward()
@@ -329,10 +302,6 @@ def trainer_step(ns, trainer_name, net_name, X, batch_size):
             grads = [p.grad().asnumpy() for p in params]
             trainer.step(int(batch_size))
             after = [p.data().asnumpy() for p in params]
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:       # noqa: BLE001
-            raise StudentCodeError(trainer_name, exc) from None
     info.update(before=before, after=after, grads=grads)
     return info
 
@@ -347,7 +316,7 @@ def train_gluon(ns, features, labels, batch_size, epochs):
         net.initialize(init.Normal(sigma=0.01), force_reinit=True)
         loader = gdata.DataLoader(gdata.ArrayDataset(nd_array(features), nd_array(labels)),
                                   int(batch_size), shuffle=True)
-        try:
+        with blamed("net/loss/trainer"):
             for _ in range(int(epochs)):
                 for X, y in loader:
                     with autograd.record():
@@ -355,10 +324,6 @@ def train_gluon(ns, features, labels, batch_size, epochs):
                     batch_loss.backward()
                     trainer.step(int(batch_size))
             params = [p.data().asnumpy() for p in _params_of(net)]
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:       # noqa: BLE001
-            raise StudentCodeError("net/loss/trainer", exc) from None
     return {"params": params}
 
 

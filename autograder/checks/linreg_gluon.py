@@ -5,6 +5,7 @@ import numpy as np
 
 from . import check
 from .expect import close, describe, fail, hidden_linear_model, numbers, param_error, same_values, show
+from ..wire import Opaque
 from .linreg_scratch import PARAM_TOLERANCE, TRUE_B, TRUE_W
 
 A = "linreg_gluon"
@@ -12,8 +13,8 @@ LEARNING_RATE = 0.03
 
 
 def _describe_net(probe, X):
-    reply = probe.run("gluon_net", name="net", X=X)
-    return reply
+    """The student's net: its type, layers, initialised parameters, and its output on X."""
+    return probe.run("gluon_net", name="net", X=X)
 
 
 @check(A, "net", "structure", points=1)
@@ -35,6 +36,8 @@ def net_forward(probe):
     X = np.random.default_rng(3).normal(size=(6, 2))
     reply = _describe_net(probe, X)
     out, params = reply["output"], reply["params"]
+    if isinstance(out, Opaque) and out.type_name == "error":
+        fail(out.text)                 # "net raised …": the student's exception, named
     out = numbers(out, function="net", what="returned")
     if "weight" not in params or "bias" not in params:
         fail("net has no initialised weight and bias: call net.initialize(init.Normal(sigma=0.01))")
