@@ -34,8 +34,6 @@ from typing import Callable
 
 import autograder
 
-PACKAGE_DIRS = [Path(autograder.__file__).resolve().parent]
-
 # What of /etc a Python + MXNet + matplotlib process reads; everything else there stays hidden.
 ETC_ALLOW = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "nsswitch.conf",
              "passwd", "group", "host.conf", "fonts", "mime.types", "alternatives", "os-release",
@@ -177,8 +175,6 @@ class PlainLauncher:
     can outlive grading. Use it only for code you trust.
     """
 
-    sandboxed = False
-
     def __init__(self, limits: Limits = Limits()):
         self.limits = limits
 
@@ -196,8 +192,6 @@ def _code_roots() -> list[Path]:
 
 class BubblewrapLauncher:
     """Runs the student's process as nobody, without capabilities, in namespaces of its own."""
-
-    sandboxed = True
 
     def __init__(self, limits: Limits = Limits(), bwrap: str | None = None, data_dirs: tuple[str, ...] = ()):
         self.bwrap = bwrap or shutil.which("bwrap")

@@ -25,7 +25,6 @@ class StudentSession:
         self.process: StudentProcess | None = None
         self.good_cells: list[Cell] = []
         self.cell_errors: dict[int, str] = {}      # cell index → what went wrong, for the report
-        self.output = ""
 
     # ---- lifecycle ----
 
@@ -37,18 +36,12 @@ class StudentSession:
         return False
 
     def close(self) -> None:
-        self._collect_output()
         if self.process:
             self.process.stop()
             self.process = None
         if self._tmp:
             self._tmp.cleanup()
             self._tmp = None
-
-    def _collect_output(self) -> None:
-        if self.process and self.process.output:
-            self.process.stop()
-            self.output += self.process.output.text()
 
     def _remaining(self) -> float:
         remaining = self.deadline - time.monotonic()
@@ -60,7 +53,8 @@ class StudentSession:
         """A live process with every good cell replayed."""
         if self.process and self.process.alive:
             return self.process
-        self._collect_output()
+        if self.process:
+            self.process.stop()               # a dead one: release its pipes and its cgroup
         self.process = StudentProcess(self.launcher, self.workdir, self.output_limit).start()
         self.process.request({"op": "ping"}, min(120.0, self._remaining()))
         for cell in self.good_cells:
