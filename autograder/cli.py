@@ -35,8 +35,19 @@ def _jobs_and_limits(parser: argparse.ArgumentParser) -> None:
     _limits_args(parser)
 
 
+def known_assignments(ids) -> bool:
+    """True when every id is an assignment; otherwise says which is not, on stderr."""
+    unknown = [a for a in ids if a not in ASSIGNMENTS]
+    if unknown:
+        print(f"error: unknown assignment {unknown[0]!r}; known: {', '.join(ASSIGNMENTS)}", file=sys.stderr)
+    return not unknown
+
+
 def options_from(args):
+    """GradeOptions from the shared flags; warns when the sandbox is off."""
     from .grade import GradeOptions
+    if args.no_sandbox:
+        print("warning: grading without a sandbox: notebooks run with your permissions", file=sys.stderr)
     limits = Limits(memory_mb=args.memory_mb)
     return GradeOptions(sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout,
                         total_timeout=args.timeout, limits=limits)
@@ -52,14 +63,10 @@ def write_outputs(report, args, name: str) -> None:
 
 def cmd_grade(args) -> int:
     from .grade import grade_notebook
-    if args.assignment not in ASSIGNMENTS:
-        print(f"error: unknown assignment {args.assignment!r}; known: {', '.join(ASSIGNMENTS)}", file=sys.stderr)
+    if not known_assignments([args.assignment]):
         return EXIT_CANNOT_GRADE
-    options = options_from(args)
-    if args.no_sandbox:
-        print("warning: grading without a sandbox: the notebook runs with your permissions", file=sys.stderr)
     try:
-        report = grade_notebook(args.notebook, args.assignment, options)
+        report = grade_notebook(args.notebook, args.assignment, options_from(args))
     except (NotebookError, SandboxUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
@@ -82,12 +89,8 @@ def _grade_all_report(rows, args) -> int:
 
 def cmd_grade_all(args) -> int:
     from .grade_all import CourseError, grade_all
-    unknown = [a for a in args.assignment or [] if a not in ASSIGNMENTS]
-    if unknown:
-        print(f"error: unknown assignment {unknown[0]!r}; known: {', '.join(ASSIGNMENTS)}", file=sys.stderr)
+    if not known_assignments(args.assignment or []):
         return EXIT_CANNOT_GRADE
-    if args.no_sandbox:
-        print("warning: grading without a sandbox: notebooks run with your permissions", file=sys.stderr)
     try:
         rows = grade_all(args.course_dir, args.assignment, jobs=args.jobs, scheduler=args.scheduler,
                          options=options_from(args))
