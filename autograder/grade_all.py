@@ -15,6 +15,7 @@ failure (no sandbox on a worker, a bug) is a "failed" row, nothing is written, a
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import sys
 import tempfile
@@ -155,19 +156,20 @@ def grade_all(course_dir: str | Path, assignments: Iterable[str] | None = None, 
         submissions = find_submissions(book, assignments)
         todo = []
         for sub in submissions:
-            sha = sub.sha256()
+            data = sub.path.read_bytes()          # read once: the hash recorded is of the bytes graded
+            sha = hashlib.sha256(data).hexdigest()
             if book.is_done(sub, sha):
                 status, stored = book.stored_result(sub)
                 rows.append(_row(sub, DONE, {"report": stored} if status == GRADED else stored))
             else:
-                todo.append((sub, sha))
+                todo.append((sub, sha, data))
         progress_bar = Progress(len(todo), progress)
         if todo:
             with open_executor(jobs, scheduler) as pool:
                 pending = {}
-                for sub, sha in todo:
+                for sub, sha, data in todo:
                     release = book.release_path(sub.assignment, sub.notebook)
-                    unit = WorkUnit(sub.label, sub.assignment, sub.notebook, sub.path.read_bytes(),
+                    unit = WorkUnit(sub.label, sub.assignment, sub.notebook, data,
                                     release.read_bytes() if release.is_file() else None, options)
                     pending[pool.submit(grade_unit, unit)] = (sub, sha)
                 for future in pool.as_completed(pending):
