@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .assignments import ASSIGNMENTS
+from .faults import GraderFault
 from .notebook import NotebookError
 from .sandbox import Limits, SandboxUnavailable
 
@@ -69,6 +70,10 @@ def cmd_grade(args) -> int:
         report = grade_notebook(args.notebook, args.assignment, options_from(args))
     except (NotebookError, SandboxUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    except GraderFault as exc:
+        print(f"error: could not grade {args.notebook} (a fault on the grader's side, not a grade): {exc.reason}",
+              file=sys.stderr)
         return EXIT_CANNOT_GRADE
     print(f"{args.notebook} — {report.assignment}")
     print(report.summary())

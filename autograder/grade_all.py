@@ -61,6 +61,7 @@ class Row:
 
 def grade_unit(unit: WorkUnit) -> dict:
     """Grade one notebook in this (worker) process. Returns {"status", "report" | "reason", "seconds"}."""
+    from .faults import GraderFault
     from .grade import grade_notebook
     from .notebook import NotebookError
     from .sandbox import SandboxUnavailable
@@ -83,6 +84,8 @@ def grade_unit(unit: WorkUnit) -> dict:
                     "seconds": time.monotonic() - start}
         except SandboxUnavailable as exc:
             return {"status": FAILED, "reason": str(exc), "seconds": time.monotonic() - start}
+        except GraderFault as exc:          # not the student's doing: nothing recorded, retried next run
+            return {"status": FAILED, "reason": f"grader fault: {exc.reason}", "seconds": time.monotonic() - start}
         except Exception as exc:           # a grader bug: surfaced as such, retried next run
             return {"status": FAILED, "reason": f"grader error {type(exc).__name__}: {exc}",
                     "seconds": time.monotonic() - start}

@@ -12,6 +12,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Callable
 
+from ..faults import GraderFault
 from ..probes import ProbeError
 from ..results import CheckResult
 from .expect import CheckFailed
@@ -62,8 +63,8 @@ GRADER_BUG = "internal error in the grader"
 
 def run_check(c: Check, probe) -> CheckResult:
     """One check → one result. Failures of the student's code are verdicts. An exception in the check
-    itself is a grader bug: it fails the check with a message that says so (tests assert none occur),
-    instead of ending a whole class's grading run."""
+    itself is a grader bug: it is raised as a GraderFault, so the submission gets no grade (exit 2 from
+    `grade`, nothing recorded by `grade-all`, which retries it) rather than a wrong one."""
     def result(passed: bool, message: str = "") -> CheckResult:
         return CheckResult(id=c.id, function=c.function, passed=passed,
                            score=c.points if passed else 0.0, max_score=c.points, message=message)
@@ -77,9 +78,10 @@ def run_check(c: Check, probe) -> CheckResult:
         return result(False, str(exc))
     except ProbeError as exc:
         return result(False, exc.message)
+    except GraderFault:
+        raise
     except Exception as exc:       # noqa: BLE001
-        return result(False, f"{GRADER_BUG} while running {c.id} ({type(exc).__name__}: {exc}); "
-                             "this is not your mistake: please report it to the course staff")
+        raise GraderFault(f"{GRADER_BUG} while running {c.id} ({type(exc).__name__}: {exc})") from exc
     return result(True)
 
 
