@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .assignments import ASSIGNMENTS
 from .faults import GraderFault
+from .judge_limits import JUDGE_MEMORY_MB, limit_judge_memory
 from .notebook import NotebookError
 from .sandbox import Limits, SandboxUnavailable
 
@@ -27,6 +28,8 @@ def _limits_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=1200.0, help="seconds per submission, in all")
     parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb,
                         help="address-space limit of the student's process")
+    parser.add_argument("--judge-memory-mb", type=int, default=JUDGE_MEMORY_MB,
+                        help="address-space limit of the grading process itself (each grade-all worker); 0: none")
 
 
 def _jobs_and_limits(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +54,7 @@ def options_from(args):
         print("warning: grading without a sandbox: notebooks run with your permissions", file=sys.stderr)
     limits = Limits(memory_mb=args.memory_mb)
     return GradeOptions(sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout,
-                        total_timeout=args.timeout, limits=limits)
+                        total_timeout=args.timeout, limits=limits, judge_memory_mb=args.judge_memory_mb)
 
 
 def write_outputs(report, args, name: str) -> None:
@@ -66,8 +69,10 @@ def cmd_grade(args) -> int:
     from .grade import grade_notebook
     if not known_assignments([args.assignment]):
         return EXIT_CANNOT_GRADE
+    options = options_from(args)
+    limit_judge_memory(options.judge_memory_mb)
     try:
-        report = grade_notebook(args.notebook, args.assignment, options_from(args))
+        report = grade_notebook(args.notebook, args.assignment, options)
     except (NotebookError, SandboxUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE

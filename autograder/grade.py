@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assignments import get_assignment
+from .judge_limits import JUDGE_MEMORY_MB
 from .checks import run_checks
 from .notebook import NotebookError, cells_to_run, check_belongs, read_cells, structure_notes
 from .probes import RemoteProbe
@@ -29,6 +30,7 @@ class GradeOptions:
     total_timeout: float = 1200.0        # the whole submission, replays included
     limits: Limits = field(default_factory=Limits)
     course_dir: Path = COURSE_DIR        # for the release notebook, to spot edited test cells
+    judge_memory_mb: int = JUDGE_MEMORY_MB   # the grading process's own address space (applied by the commands)
 
 
 def release_cells(course_dir: Path, assignment_id: str):

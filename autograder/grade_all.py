@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -63,10 +64,13 @@ def grade_unit(unit: WorkUnit) -> dict:
     """Grade one notebook in this (worker) process. Returns {"status", "report" | "reason", "seconds"}."""
     from .faults import GraderFault
     from .grade import grade_notebook
+    from .judge_limits import limit_judge_memory
     from .notebook import NotebookError
     from .sandbox import SandboxUnavailable
 
     start = time.monotonic()
+    if multiprocessing.parent_process() is not None:      # a worker process of its own, never the caller's
+        limit_judge_memory(getattr(unit.options, "judge_memory_mb", 0))
     with tempfile.TemporaryDirectory(prefix="d2l-grade-") as tmp:
         path = Path(tmp) / f"{unit.notebook}.ipynb"
         path.write_bytes(unit.data)

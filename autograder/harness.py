@@ -79,17 +79,41 @@ def nd_array(value, dtype="float32"):
     return nd.array(np.asarray(value), dtype=dtype)
 
 
-def plain(value, _depth=0):
-    """NDArrays and numbers to numpy; containers walked; anything else becomes an Opaque type marker."""
+MAX_ITEMS = 10_000        # container items in one reply, counted over the whole tree
+
+
+class _TooOdd(Exception):
+    """A container plain() will not walk; the whole value becomes one Opaque naming why."""
+
+
+def plain(value):
+    """NDArrays and numbers to numpy; containers walked; anything else becomes an Opaque type marker.
+
+    Bounded for hostile returns: more than MAX_ITEMS items in all, nesting past 8 levels or a list that
+    contains itself turn the whole value into one Opaque marker that names the problem, so the reply
+    stays small and the check can say what the function returned."""
+    try:
+        return _plain(value, [MAX_ITEMS], ())
+    except _TooOdd as exc:
+        return Opaque(str(exc))
+
+
+def _plain(value, budget, path):
     from mxnet import nd
-    if _depth > 8:
-        return Opaque("deeply nested")
     if isinstance(value, nd.NDArray):
         return value.asnumpy()
     if isinstance(value, (np.ndarray, np.generic, bool, int, float)) or value is None:
         return value
     if isinstance(value, (list, tuple)):
-        return [plain(v, _depth + 1) for v in value]
+        kind = type(value).__name__
+        if id(value) in path:
+            raise _TooOdd(f"{kind} that contains itself")
+        if len(path) >= 8:
+            raise _TooOdd(f"{kind} nested more than 8 levels deep")
+        budget[0] -= len(value)
+        if budget[0] < 0:
+            raise _TooOdd(f"{kind} of {len(value)} items (too many to inspect)")
+        return [_plain(v, budget, path + (id(value),)) for v in value]
     return Opaque(type(value).__name__)
 
 

@@ -7,6 +7,8 @@ both places — but only the remote one is trusted for grades.
 """
 from __future__ import annotations
 
+import hashlib
+
 from . import wire
 
 
@@ -35,14 +37,35 @@ class MissingName(ProbeError):
 
 
 class Probe:
-    """Base: subclasses implement `_run(name, kwargs, seed)` returning the decoded reply tree."""
+    """Base: subclasses implement `_run(name, kwargs, seed)` returning the decoded reply tree.
+
+    Replies are remembered per (scenario, inputs, seed) for the probe's lifetime: checks that look at the
+    same behaviour (four data_iter checks reading the same passes) ask the student's process once, and a
+    probe that failed (timed out, crashed) fails the same way for each of them without costing time again.
+    Scenarios are seeded, so asking twice would give the same answer anyway.
+    """
 
     default_seed = 0          # set per check by the runner, so every probe call is reproducible
     timeout = None            # seconds a probe may take; set per check (None: the session's default)
     hidden_seed = 0           # the grading pipeline derives it from the submission; 0 in the kernel
+    judge_cpu_seconds = 0.0   # CPU a check may use in this process (0: no limit; in the kernel the student's
+                              # own functions run in this process too, so their time is not the judge's)
+
+    def __init__(self):
+        self._answers: dict[bytes, object] = {}
 
     def run(self, scenario: str, **kwargs):
-        return self._run(scenario, kwargs, self.default_seed)
+        key = hashlib.sha256(scenario.encode() + b"\0" + str(self.default_seed).encode() + b"\0"
+                             + wire.encode(kwargs)).digest()
+        if key not in self._answers:
+            try:
+                self._answers[key] = self._run(scenario, kwargs, self.default_seed)
+            except ProbeError as exc:
+                self._answers[key] = exc
+        answer = self._answers[key]
+        if isinstance(answer, ProbeError):
+            raise answer
+        return answer
 
     def call(self, function: str, *args, **kwargs):
         """Call a student function with numpy inputs (sent as float32 NDArrays); returns (value, type name)."""
@@ -53,11 +76,16 @@ class Probe:
         reply = self.run("get", name=name)
         return reply["value"], reply["type"]
 
+    def budget(self, function: str | None, groups_left: int) -> None:
+        """The checks of `function` start now; they share what is left with the `groups_left - 1` after them.
+        Only a remote probe has a clock to share; in the kernel this does nothing."""
+
 
 class LocalProbe(Probe):
     """Runs scenarios in this process on `namespace` (the notebook's globals)."""
 
     def __init__(self, namespace: dict):
+        super().__init__()
         self.namespace = namespace
 
     def _run(self, scenario, kwargs, seed):
@@ -72,23 +100,48 @@ class LocalProbe(Probe):
         return wire.roundtrip(value)
 
 
-class RemoteProbe(Probe):
-    """Runs scenarios in the student's process through `session.request(message) -> reply`."""
+TRAINING = {"train_linreg": "training with your stubs", "train_softmax": "training with your stubs",
+            "train_gluon": "training with your net, loss and trainer"}
 
-    def __init__(self, session, missing_hints: dict[str, str] | None = None):
+
+class RemoteProbe(Probe):
+    """Runs scenarios in the student's process through `session.request(...)`, each stub's checks within a
+    budget: what is left of the submission's time is shared out stub by stub as their checks start, so a
+    slow or hanging function costs its own checks and never its neighbours'."""
+
+    def __init__(self, session, missing_hints: dict[str, str] | None = None, reply_limit: int | None = None):
+        from .judge_limits import JUDGE_CPU_SECONDS
+        super().__init__()
+        self.judge_cpu_seconds = JUDGE_CPU_SECONDS
         self.session = session
         self.missing_hints = missing_hints or {}
+        self.reply_limit = reply_limit
+        self.until: float | None = None          # the current stub's deadline (monotonic clock)
+        self.spent = "its share of the time"
+
+    def budget(self, function, groups_left):
+        import time
+        from .student.session import DeadlineExceeded
+        try:
+            self.session.ensure_running()        # a replay after a crash is the submission's cost, not this stub's
+            share = self.session.remaining() / max(groups_left, 1)
+        except DeadlineExceeded:
+            share = 0.0
+        except ProbeError:
+            share = self.session.deadline - time.monotonic()
+        self.until = time.monotonic() + max(share, 0.0)
+        name = function or "the outcome checks"
+        self.spent = f"the {share:.0f} s {name} had for its checks"
 
     def _run(self, scenario, kwargs, seed):
-        from .student.process import ProcessGone
+        from .student.process import DEFAULT_REPLY_LIMIT, ProcessGone, RefusedReply
+        what = kwargs.get("function") or kwargs.get("name") or TRAINING.get(scenario, scenario)
+        limit = self.reply_limit or DEFAULT_REPLY_LIMIT
+        message = {"op": "scenario", "name": scenario, "kwargs": kwargs, "seed": seed, "reply_limit": limit}
         try:
-            reply = self.session.request({"op": "scenario", "name": scenario, "kwargs": kwargs, "seed": seed},
-                                         self.timeout)
-        except ProcessGone as exc:
-            what = kwargs.get("function") or kwargs.get("name") or {
-                "train_linreg": "training with your stubs", "train_softmax": "training with your stubs",
-                "train_gluon": "training with your net, loss and trainer"}.get(scenario, scenario)
-            raise ProbeError(f"{what}: {exc.message}") from None
+            reply = self.session.request(message, self.timeout, self.until, self.spent, limit)
+        except (ProcessGone, RefusedReply) as exc:
+            raise ProbeError(f"{what}: {exc.message}", kwargs.get("function")) from None
         status = reply.get("status") if isinstance(reply, dict) else None
         if status == "ok" and "value" in reply:
             return reply["value"]
@@ -97,7 +150,11 @@ class RemoteProbe(Probe):
         if status == "missing":
             name = str(reply.get("name"))
             raise MissingName(name, self.missing_hints.get(name, ""))
+        if status == "too_large":
+            raise ProbeError(f"{what} gave back a value too large to check ({str(reply.get('what'))[:120]}); "
+                             "return the array the function is asked for", kwargs.get("function"))
         if status == "harness_error":
-            raise ProbeError(f"the grader's probe failed in your kernel ({reply.get('ename')}: "
-                             f"{str(reply.get('evalue'))[:200]}); did the notebook change a library function?")
+            raise ProbeError(f"the grader's probe of {what} failed in the notebook's process "
+                             f"({reply.get('ename')}: {str(reply.get('evalue'))[:200]}); did the notebook change "
+                             "a library function?")
         raise ProbeError(f"unexpected reply from the notebook process: {str(reply)[:120]}")

@@ -90,8 +90,33 @@ def _load_array(blob: bytes, claimed: str) -> np.ndarray:
     if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf" or array.dtype.fields:
         raise WireError(f"array payload has dtype {getattr(array, 'dtype', '?')}: only numbers are accepted")
     out = array.astype(np.float64).view(ArrayValue)
+    out.flags.writeable = False      # replies are shared by the checks that asked the same question
     out.sent_dtype = claimed if isinstance(claimed, str) and len(claimed) < 32 else str(array.dtype)
     return out
+
+
+def _parse_header(raw: bytes):
+    """The JSON header, refusing nesting deeper than MAX_DEPTH *before* json builds it: a 200k-deep
+    `[[[…` would otherwise end in RecursionError inside the parser."""
+    depth = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:           # backslash
+                escaped = True
+            elif byte == 0x22:           # closing quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):       # [ {
+            depth += 1
+            if depth > 2 * MAX_DEPTH + 2:     # each tree level may be a dict marker plus its content
+                raise WireError("reply nested too deeply")
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return json.loads(raw.decode())
 
 
 def decode(frame: bytes):
@@ -102,7 +127,7 @@ def decode(frame: bytes):
         (header_len,) = struct.unpack_from(">I", frame, 0)
         if header_len > MAX_HEADER_BYTES:
             raise WireError("reply header too large")
-        header = json.loads(frame[4:4 + header_len].decode())
+        header = _parse_header(frame[4:4 + header_len])
         offset = 4 + header_len
         (count,) = struct.unpack_from(">I", frame, offset)
         offset += 4
@@ -116,8 +141,8 @@ def decode(frame: bytes):
                 raise WireError("array payload larger than the frame or the limit")
             blobs.append(frame[offset:offset + size])
             offset += size
-    except (struct.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"malformed reply ({exc})") from None
+    except (struct.error, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise WireError(f"malformed reply ({type(exc).__name__})") from None
 
     def walk(node, depth=0):
         if depth > MAX_DEPTH:

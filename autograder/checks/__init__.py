@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..faults import GraderFault
+from ..judge_limits import judge_cpu_limit
 from ..probes import ProbeError
 from ..results import CheckResult
 from .expect import CheckFailed
@@ -71,7 +72,7 @@ def run_check(c: Check, probe) -> CheckResult:
 
     probe.default_seed, probe.timeout = c.seed, c.timeout
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), judge_cpu_limit(probe.judge_cpu_seconds, c.id):
             warnings.simplefilter("ignore")     # stderr output zeroes an nbgrader test cell
             c.body(probe)
     except CheckFailed as exc:
@@ -87,4 +88,15 @@ def run_check(c: Check, probe) -> CheckResult:
 
 def run_checks(assignment: str, probe, function: str | None = ..., hidden: bool | None = None
                ) -> list[CheckResult]:
-    return [run_check(c, probe) for c in checks_for(assignment, function, hidden)]
+    """Every selected check, stub by stub in registration order; each stub's checks get a share of the
+    time left (`probe.budget`), so the order of the stubs cannot starve the later ones."""
+    checks = checks_for(assignment, function, hidden)
+    groups: dict[str | None, list[Check]] = {}
+    for c in checks:
+        groups.setdefault(c.function, []).append(c)
+    results: dict[str, CheckResult] = {}
+    for done, (stub, group) in enumerate(groups.items()):
+        probe.budget(stub, len(groups) - done)
+        for c in group:
+            results[c.id] = run_check(c, probe)
+    return [results[c.id] for c in checks]

@@ -25,11 +25,16 @@ def read_exact(read, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_frame(read) -> bytes:
+class ReplyTooLarge(wire.WireError):
+    """A frame announced more bytes than the reader allows: refused before any of it is read."""
+
+
+def read_frame(read, limit: int = MAX_MESSAGE) -> bytes:
     """One whole frame, undecoded: the stream stays in step even when the frame's content is refused."""
     (size,) = struct.unpack(">Q", read_exact(read, 8))
-    if size > MAX_MESSAGE:
-        raise wire.WireError(f"message of {size} bytes exceeds the limit")
+    if size > min(limit, MAX_MESSAGE):
+        raise ReplyTooLarge(f"the reply would be {size / (1 << 20):.1f} MiB, more than the "
+                            f"{min(limit, MAX_MESSAGE) / (1 << 20):.0f} MiB this probe allows")
     return read_exact(read, size)
 
 

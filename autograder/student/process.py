@@ -17,11 +17,20 @@ import time
 
 from ..probes import ProbeError
 from .. import wire
-from .framing import pack, read_frame
+from .framing import ReplyTooLarge, pack, read_frame
 
 
 class ProcessGone(ProbeError):
     """The student process timed out or died; `reason` says which, for the student."""
+
+
+class RefusedReply(ProbeError):
+    """A whole reply arrived but its content is refused (not plain numbers, nested too deeply, too large)."""
+
+
+# What a reply may announce unless the request says otherwise: every reply the course's checks expect
+# is far smaller (the largest, a trained 784x10 W, is 63 KB); the judge never buffers more than this.
+DEFAULT_REPLY_LIMIT = 16 << 20
 
 
 class OutputTail:
@@ -83,51 +92,82 @@ class StudentProcess:
         self.output = OutputTail(self.proc.stderr, self.output_limit)
         return self
 
-    def request(self, message: dict, timeout: float):
-        """Send one request; the reply, or ProcessGone if it does not come within `timeout` seconds."""
+    def request(self, message: dict, timeout: float, reply_limit: int = DEFAULT_REPLY_LIMIT):
+        """Send one request; its decoded reply, or ProcessGone if the process does not take the request and
+        answer within `timeout` seconds in all. A reply announced larger than `reply_limit` bytes is refused
+        before any of it is buffered (the process is stopped: the stream is out of step)."""
         proc = self.proc
+        deadline = time.monotonic() + timeout
+        # The runner interrupts itself a little before our deadline and answers "timeout", so an ordinary
+        # slow cell or function costs no restart; one that ignores the interrupt is killed at the deadline.
+        message = dict(message, timeout=max(timeout - min(2.0, 0.2 * timeout), 0.01))
         try:
-            proc.stdin.write(pack(message))
-            proc.stdin.flush()
+            self._send(pack(message), deadline)
+        except TimeoutError:
+            self.stop()
+            raise ProcessGone(f"stopped reading the grader's request (not taken within {timeout:.3g} s)") from None
         except (BrokenPipeError, OSError):
             self.stop()
             raise ProcessGone(f"the notebook's process {describe_exit(proc.poll())}") from None
-        deadline = time.monotonic() + timeout
-        fd = proc.stdout.fileno()
-        buffer = bytearray()
-
-        def read(n: int) -> bytes:
-            while len(buffer) < n:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError
-                with selectors.DefaultSelector() as sel:
-                    sel.register(fd, selectors.EVENT_READ)
-                    if not sel.select(remaining):
-                        raise TimeoutError
-                chunk = os.read(fd, max(n - len(buffer), 1 << 16))
-                if not chunk:
-                    raise EOFError
-                buffer.extend(chunk)
-            out = bytes(buffer[:n])
-            del buffer[:n]
-            return out
-
         try:
-            frame = read_frame(read)
+            frame = self._receive(deadline, reply_limit)
         except TimeoutError:
             self.stop()
-            raise ProcessGone(f"did not finish within {timeout:g} s") from None
+            raise ProcessGone(f"did not finish within {timeout:.3g} s") from None
         except EOFError:
             code = self.stop()
             raise ProcessGone(f"the notebook's process {describe_exit(code)}") from None
-        except Exception as exc:        # noqa: BLE001 - an oversized length: the stream is out of step
+        except ReplyTooLarge as exc:
+            self.stop()
+            raise ProcessGone(str(exc)) from None
+        except Exception as exc:        # noqa: BLE001 - a malformed length: the stream is out of step
             self.stop()
             raise ProcessGone(f"the notebook's process sent a malformed reply ({exc})") from None
         try:
             return wire.decode(frame)
         except wire.WireError as exc:   # a whole frame with refused content: the process can go on
-            raise ProbeError(f"the notebook's process sent a reply the grader refuses ({exc})") from None
+            raise RefusedReply(f"the reply was refused ({exc})") from None
+        except (MemoryError, RecursionError) as exc:
+            raise RefusedReply(f"the reply was too large for the grader to decode ({type(exc).__name__})") from None
+
+    def _send(self, data: bytes, deadline: float) -> None:
+        """Write all of `data` to the process's stdin without ever blocking past `deadline`: a process that
+        stops reading (say, a notebook that found the pipe and left it full) cannot hold the judge."""
+        fd = self.proc.stdin.fileno()
+        os.set_blocking(fd, False)
+        view, sent = memoryview(data), 0
+        with selectors.DefaultSelector() as sel:
+            sel.register(fd, selectors.EVENT_WRITE)
+            while sent < len(view):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not sel.select(remaining):
+                    raise TimeoutError
+                try:
+                    sent += os.write(fd, view[sent:sent + (1 << 16)])
+                except BlockingIOError:
+                    continue
+
+    def _receive(self, deadline: float, reply_limit: int) -> bytes:
+        """One whole reply frame, read with the deadline; its announced size checked before reading it."""
+        fd = self.proc.stdout.fileno()
+        buffer = bytearray()
+
+        def read(n: int) -> bytes:
+            with selectors.DefaultSelector() as sel:
+                sel.register(fd, selectors.EVENT_READ)
+                while len(buffer) < n:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0 or not sel.select(remaining):
+                        raise TimeoutError
+                    chunk = os.read(fd, min(max(n - len(buffer), 1 << 16), 1 << 20))
+                    if not chunk:
+                        raise EOFError
+                    buffer.extend(chunk)
+            out = bytes(buffer[:n])
+            del buffer[:n]
+            return out
+
+        return read_frame(read, limit=reply_limit)
 
     @property
     def alive(self) -> bool:
