@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .assignments import ASSIGNMENTS
 from .faults import GraderFault
-from .judge_limits import JUDGE_MEMORY_MB, limit_judge_memory
+from .judge_limits import JUDGE_MEMORY_MB, limit_judge_memory, memory_plan
 from .notebook import NotebookError
 from .sandbox import Limits, SandboxUnavailable
 
@@ -101,9 +101,12 @@ def cmd_grade_all(args) -> int:
     from .grade_all import CourseError, grade_all
     if not known_assignments(args.assignment or []):
         return EXIT_CANNOT_GRADE
+    options = options_from(args)
+    if not args.scheduler:
+        print(memory_plan(args.jobs, options.judge_memory_mb, options.limits.memory_mb), file=sys.stderr)
     try:
         rows = grade_all(args.course_dir, args.assignment, jobs=args.jobs, scheduler=args.scheduler,
-                         options=options_from(args))
+                         options=options)
     except CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
@@ -128,6 +131,39 @@ def cmd_demo(args) -> int:
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cmd_selftest(args) -> int:
+    from .registry import AssignmentError
+    from .selftest import selftest, table
+    try:
+        findings = selftest(args.assignment, args.course_dir, options=_selftest_options(args))
+    except (KeyError, AssignmentError) as exc:
+        print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    print(table(args.assignment, findings))
+    return 0 if all(f.ok for f in findings) else 1
+
+
+def _selftest_options(args):
+    from dataclasses import replace
+    from .registry import course_root
+    course = Path(args.course_dir).resolve() if args.course_dir else course_root() or Path.cwd()
+    return replace(options_from(args), course_dir=course)
+
+
+def cmd_new_assignment(args) -> int:
+    from .scaffold import ScaffoldError, new_assignment
+    try:
+        written = new_assignment(args.assignment, args.course_dir or ".")
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    for path in written:
+        print(f"wrote {path}")
+    print(f"next: edit them (docs/authoring.md), then: python -m autograder selftest {args.assignment} "
+          f"--course-dir {args.course_dir or '.'}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -156,6 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--json", metavar="OUT.json")
     _jobs_and_limits(demo)
     demo.set_defaults(func=cmd_demo)
+
+    test = sub.add_parser("selftest", help="prove an assignment before release (solution, release, examples, points)")
+    test.add_argument("assignment")
+    test.add_argument("--course-dir", metavar="DIR", help="the nbgrader course root (default: found from here)")
+    _limits_args(test)
+    test.set_defaults(func=cmd_selftest)
+
+    new = sub.add_parser("new-assignment", help="write a working skeleton of a course's own assignment")
+    new.add_argument("assignment")
+    new.add_argument("--course-dir", metavar="DIR", help="the nbgrader course root (default: .)")
+    new.set_defaults(func=cmd_new_assignment)
     return parser
 
 

@@ -59,3 +59,19 @@ def limit_judge_memory(megabytes: int) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def memory_plan(jobs: int, judge_mb: int, student_mb: int) -> str:
+    """One line for `grade-all`: what `jobs` workers may hold at most (each a grading process and one
+    student process), against this machine's memory — with a warning when it does not fit."""
+    worst = jobs * (judge_mb + student_mb)
+    line = f"memory: {jobs} workers x (grader {judge_mb} MiB + notebook {student_mb} MiB) = {worst} MiB at most"
+    try:
+        with open("/proc/meminfo") as meminfo:
+            total = next(int(l.split()[1]) // 1024 for l in meminfo if l.startswith("MemTotal:"))
+    except (OSError, StopIteration, ValueError):
+        return line
+    if worst > total:
+        return (line + f"; warning: more than this machine's {total} MiB — lower --jobs, --memory-mb or "
+                "--judge-memory-mb")
+    return line + f" (this machine has {total} MiB)"

@@ -155,3 +155,10 @@ def test_each_stub_gets_a_share_of_the_time_left(monkeypatch):
     results = registry.run_checks("a", BudgetProbe())
     assert [r.id for r in results] == [c.id for c in fake]
     assert calls == [("x", 3), ("y", 2), (None, 1)]
+
+
+def test_the_memory_plan_warns_when_the_workers_do_not_fit():
+    from autograder.judge_limits import memory_plan
+    assert "warning" not in memory_plan(1, 16, 16)
+    plan = memory_plan(10_000, 2048, 4096)
+    assert "10000 workers" in plan and "warning: more than this machine's" in plan
