@@ -183,6 +183,18 @@ _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|\b(?:nan|inf)\b
 _RUN = re.compile(r"#(?:[\s,;]+#)+")        # a printed array or list of any length is one "#"
 
 
+_TRACEBACK = re.compile(r"\s*Traceback \(most recent call last\):\s*$")
+_FRAME = re.compile(r'^\s*File ".*", line \d+')
+_REPEATED_NAME = re.compile(r"\b(\w+Error): \1: ")
+
+
+def one_line(message: str) -> str:
+    """A message on one line for a table row. Some exception texts (MXNet's) carry a traceback with C++
+    source frames; the frames say nothing about the student's mistake, so they are dropped here."""
+    kept = [_TRACEBACK.sub("", line).strip() for line in message.splitlines() if not _FRAME.match(line)]
+    return _REPEATED_NAME.sub(r"\1: ", " ".join(line for line in kept if line))
+
+
 def mistake_key(message: str) -> str:
     """The message with every number (and run of numbers) blanked: messages of one check that differ
     only in the values they quote are one mistake."""
@@ -193,6 +205,7 @@ def group_mistakes(failures: list[tuple[str, str]]) -> list[Mistake]:
     """(student, message) pairs → mistakes, most students first (ties: alphabetical by example)."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for student, message in failures:
+        message = one_line(message)
         groups.setdefault(mistake_key(message), []).append((student, message))
     mistakes = []
     for key, members in groups.items():
@@ -293,9 +306,13 @@ def render_text(r: ClassReport) -> str:
     total = len(r.graded) + len(r.not_graded)
     lines = [f"{r.assignment}: what the class got wrong",
              f"{total} submissions: {len(r.graded)} graded, {len(r.not_graded)} not graded"]
-    if r.not_graded:
-        width = max(len(n.student) for n in r.not_graded)
-        lines += [f"  {n.student:<{width}}  {n.reason}" for n in r.not_graded]
+    rejected = [n for n in r.not_graded if n.reason != NO_ROW]
+    if rejected:
+        width = max(len(n.student) for n in rejected)
+        lines += [f"  {n.student:<{width}}  {n.reason}" for n in rejected]
+    no_row = [n.student for n in r.not_graded if n.reason == NO_ROW]
+    if no_row:
+        lines.append(f"  {len(no_row)} {NO_ROW}: {_examples(no_row, 10)}")
     if r.stale:
         lines.append(f"  {len(r.stale)} changed since graded (their grade is of the earlier file; grade-all "
                      f"regrades them): {_examples([g.student for g in r.stale], 5)}")

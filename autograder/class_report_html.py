@@ -14,7 +14,7 @@ import statistics
 
 from .class_report import ClassReport, CheckCount
 
-FONT = 15                 # chart text in points; the SVG scales to the page width
+FONT = 16                 # chart text in points; the SVG scales to the page width
 STUB, OUTCOME, GOOD = "#cf222e", "#8250df", "#1a7f37"
 MAX_BARS = 10
 
@@ -54,6 +54,7 @@ def _figure(width: float, height: float):
 
 def histogram_svg(r: ClassReport) -> str:
     import matplotlib
+    from matplotlib.ticker import MaxNLocator
     with matplotlib.rc_context({"font.size": FONT, "svg.fonttype": "path", "svg.hashsalt": "histogram"}):
         fig, ax = _figure(8, 4.8)
         labels = [b.label for b in r.histogram]
@@ -65,6 +66,7 @@ def histogram_svg(r: ClassReport) -> str:
         ax.set_xlabel(f"score (out of {r.max_score:g}; green: full marks)")
         ax.set_ylabel("submissions")
         ax.set_ylim(0, max(counts + [1]) * 1.15)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.spines[["top", "right"]].set_visible(False)
         return _svg(fig)
 
@@ -74,15 +76,20 @@ def mistakes_svg(checks: list[CheckCount]) -> str:
     import matplotlib
     shown = checks[:MAX_BARS][::-1]            # barh draws bottom-up: most failed on top
     with matplotlib.rc_context({"font.size": FONT, "svg.fonttype": "path", "svg.hashsalt": "mistakes"}):
-        fig, ax = _figure(8, 1.2 + 0.55 * len(shown))
+        # At least the histogram's height: both charts then scale alike on the page, and type stays large.
+        fig, ax = _figure(8, max(4.8, 1.2 + 0.55 * len(shown)))
         shares = [100 * c.share for c in shown]
-        bars = ax.barh(range(len(shown)), shares,
+        bars = ax.barh(range(len(shown)), shares, height=0.45,
                        color=[STUB if c.function is not None else OUTCOME for c in shown])
         ax.bar_label(bars, labels=[f"{len(c.failed)} ({100 * c.share:.0f}%)" for c in shown], padding=4)
-        ax.set_yticks(range(len(shown)), [c.short_id for c in shown])
+        # Names above their bars, not as tick labels: long names would widen the figure and shrink its type.
+        for y, c in enumerate(shown):
+            ax.text(0, y + 0.28, c.short_id, va="bottom", ha="left")
+        ax.set_yticks([])
+        ax.set_ylim(-0.5, len(shown) - 0.1)
         ax.set_xlim(0, 118)
         ax.set_xlabel("% of graded submissions failing (purple: outcome checks)")
-        ax.spines[["top", "right"]].set_visible(False)
+        ax.spines[["top", "right", "left"]].set_visible(False)
         return _svg(fig)
 
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))   # --import-mode=importlib: make
 from reportkit import (A, DIVIDE, SHAPE, check, expected_failures, generated_class, record, report, student_name,
                        submit_file, synthetic_report, tiny_course)
 
-from autograder.class_report import (NO_ROW, Graded, NotGraded, mistake_key, pointer, read_rows, render_csv,
+from autograder.class_report import (NO_ROW, Graded, NotGraded, group_mistakes, mistake_key, pointer, read_rows, render_csv,
                                      score_histogram, summarise)
 from autograder.class_report_html import render_html
 from autograder.cli import main
@@ -44,6 +44,17 @@ def test_messages_differing_only_in_numbers_are_one_mistake():
     assert mistake_key(DIVIDE.format(4)) == mistake_key(DIVIDE.format(16))
     assert mistake_key("w = [1.5 -2.25e-3] is 0.4 off") == mistake_key("w = [3 4 5 6] is nan off")
     assert mistake_key(DIVIDE.format(4)) != mistake_key("SGD moved the parameters up the gradient")
+
+
+def test_a_traceback_in_a_message_becomes_one_line_without_its_frames():
+    raw = ('net raised MXNetError: Traceback (most recent call last):\n'
+           '  File "../src/operator/tensor/./dot-inl.h", line 1241\n'
+           'MXNetError: Check failed: L[!Ta].Size() == R[Tb].Size() (1 vs. 7) : dot shape error: [2,1] X [7,2]')
+    other = raw.replace("7", "10")
+    (mistake,) = group_mistakes([("ann", raw), ("bob", other), ("cat", raw)])
+    assert mistake.example == ("net raised MXNetError: Check failed: L[!Ta].Size() == R[Tb].Size() (1 vs. 7) : "
+                               "dot shape error: [2,1] X [7,2]")
+    assert mistake.students == ["ann", "bob", "cat"] and "\n" not in mistake.key
 
 
 def class_of_five():
