@@ -181,8 +181,6 @@ def read_rows(course_dir: str | Path, assignment: str) -> tuple[list[Graded], li
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|\b(?:nan|inf)\b")
 _RUN = re.compile(r"#(?:[\s,;]+#)+")        # a printed array or list of any length is one "#"
-
-
 _TRACEBACK = re.compile(r"\s*Traceback \(most recent call last\):\s*$")
 _FRAME = re.compile(r'^\s*File ".*", line \d+')
 _REPEATED_NAME = re.compile(r"\b(\w+Error): \1: ")
@@ -257,7 +255,8 @@ def summarise(assignment: str, graded: list[Graded], not_graded: list[NotGraded]
     for check_id, count in seen.items():
         count.failed.sort()
         count.mistakes = group_mistakes(failures.get(check_id, []))
-    ranked = sorted(seen.values(), key=lambda c: (-len(c.failed), -c.max_score, c.id))
+    # Advisory checks (0 points: a note even the book's solution can get) rank after every scored check.
+    ranked = sorted(seen.values(), key=lambda c: (c.max_score == 0, -len(c.failed), -c.max_score, c.id))
     maxima = Counter(g.report.max_score for g in graded)
     max_score = maxima.most_common(1)[0][0] if maxima else 0.0
     return ClassReport(assignment, list(graded), list(not_graded), ranked,
@@ -285,7 +284,8 @@ def _check_lines(rank: int, c: CheckCount) -> list[str]:
     others = c.mistakes[1:]
     if others:
         rest = sum(len(m.students) for m in others)
-        lines.append(f"     +{len(others)} other message{'s' if len(others) > 1 else ''} ({rest} students)")
+        lines.append(f"     +{len(others)} other message{'s' if len(others) > 1 else ''} "
+                     f"({rest} student{'s' if rest > 1 else ''})")
     return lines
 
 
@@ -300,6 +300,18 @@ def _ranked_section(title: str, checks: list[CheckCount]) -> list[str]:
     if clean:
         lines.append(f"  passed by every graded submission: {', '.join(clean)}")
     return lines
+
+
+def _merge_empty(bins: list[Bin]) -> list[Bin]:
+    """Runs of empty bins below full marks as one row: a small class leaves most bins empty."""
+    out: list[Bin] = []
+    for b in bins:
+        prev = out[-1] if out else None
+        if prev and prev.count == 0 and b.count == 0 and b.low < b.high and prev.high == b.low:
+            out[-1] = Bin(f"[{prev.low:g}, {b.high:g})", prev.low, b.high, 0)
+        else:
+            out.append(b)
+    return out
 
 
 def render_text(r: ClassReport) -> str:
@@ -321,9 +333,10 @@ def render_text(r: ClassReport) -> str:
     scores = r.scores
     lines += ["", f"scores (out of {r.max_score:g}): mean {statistics.mean(scores):.2f}, "
                   f"median {statistics.median(scores):g}"]
-    peak = max(b.count for b in r.histogram) or 1
-    label_width = max(len(b.label) for b in r.histogram)
-    for b in r.histogram:
+    shown = _merge_empty(r.histogram)
+    peak = max(b.count for b in shown) or 1
+    label_width = max(len(b.label) for b in shown)
+    for b in shown:
         bar = "#" * round(30 * b.count / peak)
         lines.append(f"  {b.label:>{label_width}}  {b.count:>4}  {bar}")
     lines += [""] + _ranked_section("mistakes in the stubs, by students failing each check:", r.function_checks)

@@ -133,8 +133,8 @@ def render_html(r: ClassReport) -> str:
                     f"(out of {r.max_score:g})")
     body.append("</p>")
     if r.graded:
-        failed = [c for c in r.checks if c.failed]
-        mistakes = (mistakes_svg(failed) if failed else "<p>No check failed.</p>")
+        failed = [c for c in r.checks if c.failed and c.max_score > 0]      # advisory notes are in the tables
+        mistakes = (mistakes_svg(failed) if failed else "<p>No scored check failed.</p>")
         body.append("<section class='charts'>"
                     f"<figure id='histogram'><figcaption>Scores</figcaption>{histogram_svg(r)}</figure>"
                     f"<figure id='mistakes'><figcaption>Most failed checks</figcaption>{mistakes}</figure>"

@@ -96,6 +96,20 @@ def test_checks_are_ranked_by_students_failing_with_the_most_frequent_mistake():
     assert r.max_score == 4.0 and sorted(r.scores) == [1.0, 1.5, 2.5, 4.0, 4.0]
 
 
+def test_advisory_checks_rank_after_scored_ones_and_stay_off_the_chart():
+    rows = [Graded(s, A, report(check("softmax.large_inputs_advisory", False, "advisory: overflows", points=0),
+                                check("SGD.step", s == "ann", DIVIDE.format(4), 1.5)))
+            for s in ("ann", "bob", "cat")]
+    r = summarise(A, rows, [])
+    assert [c.short_id for c in r.checks] == ["SGD.step", "softmax.large_inputs_advisory"]
+    assert "(advisory, 0 pts): failed by 3 of 3" in r.text()
+    page = render_html(r)
+    chart = page[page.index("id='mistakes'"):page.index("</figure>", page.index("id='mistakes'"))]
+    # matplotlib draws SVG text as paths, each after a comment holding the text
+    assert "<!-- SGD.step -->" in chart and "large_inputs_advisory" not in chart
+    assert "<code>softmax.large_inputs_advisory</code>" in page
+
+
 def test_text_names_each_mistake_with_two_example_students_and_says_why_not_graded():
     text = summarise(A, class_of_five(), [NotGraded("zed", A, NO_ROW),
                                           NotGraded("yan", A, "rejected: yan.ipynb is not JSON")]).text()
@@ -104,7 +118,7 @@ def test_text_names_each_mistake_with_two_example_students_and_says_why_not_grad
     stubs, outcomes = text.index("mistakes in the stubs"), text.index("outcomes (the whole notebook)")
     assert stubs < text.index("1. SGD.step (1.5 pts): failed by 3 of 5 (60%)") < outcomes
     assert "2x SGD stepped by lr * grad without dividing by batch_size (" in text
-    assert "e.g. ann, bob" in text and "+1 other message (1 students)" in text
+    assert "e.g. ann, bob" in text and "+1 other message (1 student)" in text
     assert "passed by every graded submission: data_iter.shuffled" in text
     assert text.index("1. outcome.learned_parameters (1 pts): failed by 2 of 5 (40%)") > outcomes
     assert "NameError" in text

@@ -76,9 +76,12 @@ def test_report_counts_are_the_graded_examples_counts(demo, assignment, tmp_path
     assert sorted(report.scores) == sorted(r.score for r in graded)
     full = sum(r.score == r.max_score for r in graded)
     assert report.histogram[-1].count == full and sum(b.count for b in report.histogram) == len(graded)
-    # The examples are what their names say: the correct one fails nothing, the buggy one something.
-    assert all("example-correct" not in s for s in expected.values())
-    assert any("example-bug" in s for s in expected.values())
+    # The examples are what their names say: the correct one fails no scored check, the buggy one some.
+    points = {c.id: c.max_score for c in report.checks}
+    assert all("example-correct" not in s for k, s in expected.items() if points[k] > 0), expected
+    assert any("example-bug" in s for k, s in expected.items() if points[k] > 0), expected
+    # Advisory checks (0 points) rank after every scored one.
+    assert [c.max_score == 0 for c in report.checks] == sorted(c.max_score == 0 for c in report.checks)
 
 
 def test_report_page_in_chromium_shows_both_charts_and_the_ranked_table(demo, tmp_path, capsys):
