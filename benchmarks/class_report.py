@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -72,13 +73,17 @@ def build_course(root: Path, students: int) -> None:
         book.gb.db.commit()
 
 
-def seconds(cmd: list[str]) -> float:
+def seconds(cmd: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run. CPU (user + system of the child) is what a busy machine does not
+    inflate: on an idle one the wall time of this single-threaded command is close to it."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])} failed: {proc.stderr.strip()}")
-    return took
+    return took, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def in_process(course: Path, out: Path) -> dict[str, float]:
@@ -117,11 +122,15 @@ def main() -> None:
         for _ in range(args.repeat):                          # alternate, so drift hits both equally
             times["baseline"].append(seconds(baseline_cmd))
             times["report"].append(seconds(report_cmd))
-        base, full = statistics.median(times["baseline"]), statistics.median(times["report"])
-        print(f"{args.students} submissions of {ASSIGNMENT}, median of {args.repeat} runs each (fresh processes)")
-        print(f"  read the rows (sqlite3 + json):      {base:6.2f} s   {' '.join(f'{t:.2f}' for t in times['baseline'])}")
-        print(f"  report --html --csv:                 {full:6.2f} s   {' '.join(f'{t:.2f}' for t in times['report'])}")
-        print(f"  ratio {full / base:.1f}x, +{full - base:.2f} s")
+        print(f"{args.students} submissions of {ASSIGNMENT}, median of {args.repeat} runs each (fresh processes); "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print("                                       wall s   CPU s")
+        for name, label in (("baseline", "read the rows (sqlite3 + json)"), ("report", "report --html --csv")):
+            wall, cpu = (statistics.median(t[i] for t in times[name]) for i in (0, 1))
+            print(f"  {label:<35} {wall:6.2f}  {cpu:6.2f}")
+        ratio = [statistics.median(t[i] for t in times["report"]) / statistics.median(t[i] for t in times["baseline"])
+                 for i in (0, 1)]
+        print(f"  ratio report / baseline: {ratio[0]:.1f}x wall, {ratio[1]:.1f}x CPU")
         print("  in one process, after imports: " + ", ".join(
             f"{k} {v:.2f} s" for k, v in in_process(course, Path(tmp)).items()))
 
