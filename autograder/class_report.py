@@ -26,6 +26,7 @@ import json
 import math
 import re
 import statistics
+import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,7 +299,8 @@ def _ranked_section(title: str, checks: list[CheckCount]) -> list[str]:
     if not failed:
         lines.append("  no failures")
     if clean:
-        lines.append(f"  passed by every graded submission: {', '.join(clean)}")
+        lines += textwrap.wrap(f"passed by every graded submission: {', '.join(clean)}", width=100,
+                               initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False)
     return lines
 
 
@@ -338,7 +340,7 @@ def render_text(r: ClassReport) -> str:
     label_width = max(len(b.label) for b in shown)
     for b in shown:
         bar = "#" * round(30 * b.count / peak)
-        lines.append(f"  {b.label:>{label_width}}  {b.count:>4}  {bar}")
+        lines.append(f"  {b.label:>{label_width}}  {b.count:>4}  {bar}".rstrip())
     lines += [""] + _ranked_section("mistakes in the stubs, by students failing each check:", r.function_checks)
     if r.outcome_checks:
         lines += [""] + _ranked_section("outcomes (the whole notebook):", r.outcome_checks)
