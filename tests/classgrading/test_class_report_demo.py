@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections import Counter
 from pathlib import Path
 
 import pytest
