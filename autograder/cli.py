@@ -110,7 +110,33 @@ def cmd_grade_all(args) -> int:
     except CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
-    return _grade_all_report(rows, args)
+    status = _grade_all_report(rows, args)
+    if rows:
+        from .class_report import pointer
+        print(pointer([r.assignment for r in rows], args.course_dir))
+    return status
+
+
+def cmd_report(args) -> int:
+    if not known_assignments([args.assignment]):
+        return EXIT_CANNOT_GRADE
+    # The report validates no notebook: skip jsonschema's optional IRI checker, whose import (reached via
+    # nbgrader → nbformat) builds a Lark grammar: 3 of the command's 7 CPU seconds (benchmarks/class_report.py).
+    sys.modules.setdefault("rfc3987_syntax", None)
+    from .class_report import CourseError, read_rows, summarise
+    try:
+        graded, not_graded = read_rows(args.course_dir, args.assignment)
+    except CourseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    report = summarise(args.assignment, graded, not_graded)
+    print(report.text())
+    if args.csv:
+        Path(args.csv).write_text(report.csv())
+    if args.html:
+        from .class_report_html import render_html
+        Path(args.html).write_text(render_html(report), encoding="utf-8")
+    return EXIT_GRADED
 
 
 def cmd_demo(args) -> int:
@@ -186,6 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
     every.add_argument("--json", metavar="OUT.json", help="write the rows as JSON")
     _jobs_and_limits(every)
     every.set_defaults(func=cmd_grade_all)
+
+    report = sub.add_parser("report", help="what the class got wrong: one assignment's mistakes, from the gradebook")
+    report.add_argument("assignment", help=f"one of: {', '.join(ASSIGNMENTS)}")
+    report.add_argument("--course-dir", default=".", metavar="DIR", help="the nbgrader course root (default: .)")
+    report.add_argument("--html", metavar="OUT.html", help="also write a self-contained page with charts")
+    report.add_argument("--csv", metavar="OUT.csv", help="also write one row per check and mistake")
+    report.set_defaults(func=cmd_report)
 
     demo = sub.add_parser("demo", help="grade the example submissions in a throwaway course; print the table")
     demo.add_argument("--course-dir", metavar="DIR", help="build the demo course here and keep it")

@@ -101,13 +101,16 @@ def find_submissions(book: CourseGradebook, assignments: Iterable[str] | None) -
     root = book.submitted_root()
     wanted = list(assignments) if assignments else list(ASSIGNMENTS)
     found = []
+    notebooks: dict[str, list[str]] = {}      # one gradebook query per assignment, not per student
     if not root.is_dir():
         return found
     for student_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for assignment in wanted:
             if not (student_dir / assignment).is_dir():
                 continue
-            for notebook in book.notebooks_of(assignment):
+            if assignment not in notebooks:
+                notebooks[assignment] = book.notebooks_of(assignment)
+            for notebook in notebooks[assignment]:
                 found.append(book.submission(student_dir.name, assignment, notebook))
     return sorted(found, key=lambda s: (s.assignment, s.student, s.notebook))
 
