@@ -29,11 +29,13 @@ def main() -> None:
     from IPython.core.interactiveshell import InteractiveShell
 
     from .. import harness
+    from . import tripwire
     from .framing import pack, read_message
 
     shell = InteractiveShell.instance(colors="NoColor")
     shell.enable_gui = lambda gui=None: None     # `%matplotlib inline` asks for a GUI loop; there is none here
     harness.seed_everything(0)
+    tripwire.install(shell, (proto_in.fileno(), proto_out.fileno()))    # before any notebook cell runs
 
     def reply(tree):
         proto_out.write(pack(tree))
@@ -67,6 +69,8 @@ def main() -> None:
                 reply({"status": "missing", "name": exc.name})
             except Exception as exc:      # noqa: BLE001 - reported to the judge, which decides what it means
                 reply({"status": "harness_error", "ename": type(exc).__name__, "evalue": str(exc)[:2000]})
+        elif op == "flags":
+            reply({"status": "ok", "value": tripwire.findings()})
         elif op == "ping":
             reply({"status": "ok"})
         else:
