@@ -18,6 +18,8 @@ from .student.tripwire import cell_tag
 
 # What a notebook may import from the kit: the documented student API (setup cell, test cells, `%check`).
 STUDENT_API = {"extension", "extension.d2l", "autograder.incell"}
+# Names `from extension import …` may take: the rest of that package is the extension's machinery.
+EXTENSION_NAMES = {"d2l", "ensure_loaded", "load_ipython_extension", "unload_ipython_extension"}
 KIT_PACKAGES = ("autograder", "extension")
 
 DESCRIPTIONS = {
@@ -145,7 +147,8 @@ class _Scanner(ast.NodeVisitor):
         for alias in node.names:
             full = f"{module}.{alias.name}" if module else alias.name
             # `from extension import d2l` imports a module; `from autograder.incell import check` a name of one
-            allowed = full in STUDENT_API or module in STUDENT_API
+            allowed = full in STUDENT_API or (module in STUDENT_API and (
+                module != "extension" or alias.name in EXTENSION_NAMES))
             if _kit_module(module) and not allowed:
                 self.add("imports-grader", f"from {module} import {alias.name}")
             elif not _kit_module(module):
@@ -157,6 +160,8 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_Call(self, node):
         name = self.qualified(node.func)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("run_line_magic", "run_cell_magic"):
+            self._magic_body(node)             # `%%time` / `%timeit` run Python given as a string
         if name:
             parts = tuple(name.rsplit(".", 1)) if "." in name else ("", name)
             first = node.args[0] if node.args else None
@@ -179,6 +184,15 @@ class _Scanner(ast.NodeVisitor):
             if name in ("setattr", "delattr") and first is not None:
                 self._changes(first, f"{name}({ast.unparse(first)}, …)")
         self.generic_visit(node)
+
+    def _magic_body(self, node) -> None:
+        for arg in node.args[1:]:
+            text = _constant_text(arg)
+            if text and text.strip():
+                try:
+                    self.visit(ast.parse(text))
+                except (SyntaxError, ValueError):
+                    pass                       # not Python (`%%bash`, `%matplotlib inline`): nothing to scan
 
     # names, strings, attributes
 
