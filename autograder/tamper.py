@@ -37,8 +37,11 @@ DESCRIPTIONS = {
 }
 
 _PROC_FD = re.compile(r"/proc/[^/]*/fd|/dev/fd\b")
-_FD_CALLS = {("os", "write"), ("os", "read"), ("os", "fdopen"), ("os", "dup"), ("os", "dup2"),
-             ("os", "pwrite"), ("os", "writev"), ("os", "sendfile"), ("os", "close"), ("os", "set_blocking")}
+# Raw I/O on a descriptor the code did not open itself. `os.fdopen(fd)`/`os.close(fd)` on a variable are
+# how `tempfile.mkstemp` is used, so those count only with a literal descriptor number.
+_FD_CALLS = {("os", "write"), ("os", "read"), ("os", "dup2"), ("os", "pwrite"), ("os", "writev"),
+             ("os", "sendfile")}
+_FD_LITERAL_CALLS = _FD_CALLS | {("os", "fdopen"), ("os", "dup"), ("os", "close"), ("os", "set_blocking")}
 _GC_CALLS = {"get_objects", "get_referrers", "get_referents"}
 _HOOK_CALLS = {("sys", "addaudithook"), ("sys", "settrace"), ("sys", "setprofile"),
                ("threading", "settrace"), ("threading", "setprofile")}
@@ -165,9 +168,10 @@ class _Scanner(ast.NodeVisitor):
         if name:
             parts = tuple(name.rsplit(".", 1)) if "." in name else ("", name)
             first = node.args[0] if node.args else None
-            if parts in _FD_CALLS and first is not None and not _is_fileno(first):
-                if not (isinstance(first, ast.Constant) and first.value in (0, 1, 2)):
-                    self.add("uses-inherited-fds", f"{name}({ast.unparse(first)}, …)")
+            literal = isinstance(first, ast.Constant) and isinstance(first.value, int)
+            if first is not None and not _is_fileno(first) and (
+                    (parts in _FD_CALLS and not literal) or (parts in _FD_LITERAL_CALLS and literal and first.value > 2)):
+                self.add("uses-inherited-fds", f"{name}({ast.unparse(first)}, …)")
             if name in ("open", "io.open", "builtins.open") and isinstance(first, ast.Constant) \
                     and isinstance(first.value, int) and first.value > 2:
                 self.add("uses-inherited-fds", f"open({first.value}, …)")

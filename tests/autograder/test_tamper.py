@@ -129,6 +129,18 @@ def test_magics_shell_lines_and_unparseable_cells_do_not_break_the_scan():
     assert [(f["code"], f["cell"]) for f in flags] == [("walks-gc", 3)]
 
 
+def test_temporary_files_opened_by_descriptor_are_not_flagged():
+    flags = tamper.static_flags(cells("""
+        import os, tempfile
+        fd, path = tempfile.mkstemp()
+        with os.fdopen(fd, "w") as fh:
+            fh.write("x")
+        os.write(1, b"printed")
+        """))
+    assert flags == []
+    assert codes(tamper.static_flags(cells("import os\nos.fdopen(4, 'wb')"))) == {"uses-inherited-fds"}
+
+
 def test_a_name_imported_in_one_cell_is_followed_into_the_next():
     flags = tamper.static_flags(cells("import autograder.harness as h", "x = 1", "h.plain = print"))
     assert ("replaces-grader-code", 3) in {(f["code"], f["cell"]) for f in flags}
@@ -315,3 +327,22 @@ def test_no_flag_when_the_correct_examples_and_styles_are_graded(assignment, not
     if styles:
         report = _grade(notebook_builder, assignment, replace=styles, stubs_only=True)
         assert report.flags == [], report.flag_lines()
+
+
+@pytest.mark.slow
+def test_grade_prints_one_line_per_flag_and_writes_them_to_the_json(notebook_builder, tmp_path):
+    import subprocess
+    import sys
+    path = notebook_builder("ndarray", stubs_only=True,
+                            insert_after={"setup": "import gc\nobjects = gc.get_objects()\n"})
+    out = tmp_path / "report.json"
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", str(path), "--assignment", "ndarray",
+                          "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    lines = [line for line in run.stdout.splitlines() if line.startswith("flag: ")]
+    assert lines == ["flag: walks-gc in cell 3 (import gc): gc.get_objects() (found in the code; walks the "
+                     "garbage collector's objects), for the instructor to review; it does not change the score"]
+    assert run.stdout.index("total") < run.stdout.index(lines[0])         # under the table
+    report = json.loads(out.read_text())
+    assert [(f["code"], f["cell"], f["origin"]) for f in report["flags"]] == [("walks-gc", 3, "static")]
+    assert report["score"] == report["max_score"] == 10
