@@ -79,7 +79,8 @@ def _inspect(event: str, args) -> None:
         _note("walks-gc", f"{event}()")
     elif event in _HOOK_EVENTS:
         _note("hooks-interpreter", f"{_HOOK_EVENTS[event]}(…)")
-    else:                                    # object.__setattr__ / __delattr__ (types and functions)
+    else:   # object.__setattr__/__delattr__: a function's code or defaults; a class's attribute only where the
+            # interpreter audits that (3.11 does not: the identity check after each cell covers NDArray and the kit)
         obj, name = args[0], args[1]
         kit_function = callable(obj) and not isinstance(obj, type) and _from_kit(obj) \
             and name in ("__code__", "__defaults__", "__kwdefaults__")
