@@ -82,6 +82,8 @@ def cmd_grade(args) -> int:
         return EXIT_CANNOT_GRADE
     print(f"{args.notebook} — {report.assignment}")
     print(report.summary())
+    if report.flags:
+        print("\n" + "\n".join(report.flag_lines()))
     write_outputs(report, args, Path(args.notebook).stem)
     if args.fail_under is not None and report.score < args.fail_under:
         print(f"score {report.score:g} is below --fail-under {args.fail_under:g}", file=sys.stderr)

@@ -2,6 +2,7 @@
 here, and return a Report. The pipeline, in order:
 
     read_cells → check_belongs → structure_notes → StudentSession.run_cells → run_checks(RemoteProbe)
+      → tamper flags (the cells' AST, and the student process's tripwire; advisory, never scored)
 
 Nothing is written here: callers render the Report (terminal, JSON, JUnit, gradebook).
 """
@@ -11,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import tamper
 from .assignments import get_assignment
 from .judge_limits import JUDGE_MEMORY_MB
 from .checks import run_checks
@@ -63,5 +65,7 @@ def grade_notebook(path: str | Path, assignment_id: str, options: GradeOptions =
         probe = RemoteProbe(session, missing_hints=hints)
         probe.hidden_seed = hidden_seed(path)
         results = run_checks(assignment.id, probe)
+        ran = cells_to_run(cells)
+        flags = tamper.merge(tamper.static_flags(ran), tamper.runtime_flags(session, ran))
     errors += [session.cell_errors[i] for i in sorted(session.cell_errors)]
-    return Report(assignment=assignment.id, checks=results, errors=errors)
+    return Report(assignment=assignment.id, checks=results, errors=errors, flags=flags)

@@ -200,8 +200,8 @@ def grade_all(course_dir: str | Path, assignments: Iterable[str] | None = None, 
 
 
 def summary_table(rows: list[Row]) -> str:
-    """student · assignment · score · status · reason, then totals."""
-    header = ("student", "assignment", "score", "status", "reason")
+    """student · assignment · score · status · flags · reason, then totals."""
+    header = ("student", "assignment", "score", "status", "flags", "reason")
     body = []
     for r in rows:
         score = f"{r.score:g}/{r.max_score:g}" if r.max_score is not None else (
@@ -210,13 +210,16 @@ def summary_table(rows: list[Row]) -> str:
         if not reason and r.report:
             failed = [c["id"].split(".", 1)[-1] for c in r.report["checks"] if not c["passed"] and c["max_score"] > 0]
             reason = ("failed: " + ", ".join(failed)) if failed else ""
-        body.append((r.student, r.assignment, score, r.status, reason[:100]))
+        flags = ",".join(sorted({f.get("code", "?") for f in (r.report or {}).get("flags", [])})) or "-"
+        body.append((r.student, r.assignment, score, r.status, flags, reason[:100]))
     widths = [max(len(str(x)) for x in col) for col in zip(header, *body)] if body else [len(h) for h in header]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + "  {}"
     lines = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
     lines += [fmt.format(*b) for b in body]
     counts = {s: sum(r.status == s for r in rows) for s in (GRADED, DONE, REJECTED, FAILED)}
-    lines.append(f"{len(rows)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    flagged = sum(bool((r.report or {}).get("flags")) for r in rows)
+    lines.append(f"{len(rows)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+                 + (f"; {flagged} flagged for review (flags never change a score)" if flagged else ""))
     return "\n".join(lines)
 
 

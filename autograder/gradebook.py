@@ -11,7 +11,7 @@ What one `record` writes, in ONE database transaction (a crash leaves all of it 
   mirroring the assignment's structure (as `Gradebook.add_submission` does), each test cell's
   `Grade.auto_score` (the sum of the checks of the stub it tests; a grader's manual score is kept and
   flagged for review, as `nbgrader autograde` does), and each stub's solution-cell `Comment.auto_comment`
-  (our messages for that stub);
+  (our messages for that stub); a submission with tamper flags gets nbgrader's `flagged` review mark;
 - a row in our own table `d2l_grader_graded` (same SQLite file) saying which file content (sha256) was
   graded, when, and the full JSON report: `is_done` is "that row exists for this content and nbgrader
   still has the submission", which is what makes `grade-all` resumable.
@@ -251,6 +251,10 @@ class CourseGradebook:
                 score = 0.0 if most == 0 else round(got / most * grade.max_score, 6)
             grade.auto_score = score
             grade.needs_manual_grade = grade.manual_score is not None
+        if report is not None and report.flags:
+            # nbgrader's own review mark (formgrader shows it; feedback does not). The flags' text stays in our
+            # table's report: a cell comment would be rendered into the student's feedback.
+            submitted.flagged = True
         stubs = set(ASSIGNMENTS[sub.assignment].stubs)
         for comment in submitted.comments:
             if comment.name not in stubs:

@@ -37,6 +37,8 @@ class Report:
     assignment: str
     checks: list[CheckResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)   # problems with the notebook as a whole
+    # tamper flags (`autograder.tamper`): for the instructor, never part of the score or the student's feedback
+    flags: list[dict] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -54,14 +56,25 @@ class Report:
         return [c for c in self.checks if c.function == function]
 
     def to_dict(self) -> dict:
-        return {"assignment": self.assignment, "score": self.score, "max_score": self.max_score,
+        """The ◆ JSON report; "flags" is added only when there are some, so a clean report keeps the five keys."""
+        data = {"assignment": self.assignment, "score": self.score, "max_score": self.max_score,
                 "checks": [c.to_dict() for c in self.checks], "errors": list(self.errors)}
+        if self.flags:
+            data["flags"] = [dict(f) for f in self.flags]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "Report":
         return cls(assignment=data["assignment"],
                    checks=[CheckResult(**c) for c in data["checks"]],
-                   errors=list(data.get("errors", [])))
+                   errors=list(data.get("errors", [])),
+                   flags=[dict(f) for f in data.get("flags", [])])
+
+    def flag_lines(self) -> list[str]:
+        """One line per tamper flag, for the instructor (not part of `summary`, which students see)."""
+        from .tamper import flag_line
+        return [f"flag: {flag_line(f)}, for the instructor to review; it does not change the score"
+                for f in self.flags]
 
     def summary(self) -> str:
         """A terminal table: one row per check, the failures' messages below it."""

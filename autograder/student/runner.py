@@ -104,12 +104,14 @@ def main() -> None:
     from IPython.core.interactiveshell import InteractiveShell
 
     from .. import harness
+    from . import tripwire
     from .framing import pack, read_message
 
     shell = InteractiveShell.instance(colors="NoColor")
     baseline_threads = {t.ident for t in threading.enumerate()}
     shell.enable_gui = lambda gui=None: None     # `%matplotlib inline` asks for a GUI loop; there is none here
     harness.seed_everything(0)
+    tripwire.install(shell, (proto_in.fileno(), proto_out.fileno()))    # before any notebook cell runs
 
     def reply(tree):
         send(pack(tree))
@@ -159,6 +161,8 @@ def main() -> None:
             except Exception as exc:      # noqa: BLE001 - reported to the judge, which decides what it means
                 answer = {"status": "harness_error", "ename": type(exc).__name__, "evalue": str(exc)[:2000]}
             send(packed_within(answer, message.get("reply_limit")))
+        elif op == "flags":
+            send(packed_within({"status": "ok", "value": tripwire.findings()}, message.get("reply_limit")))
         elif op == "ping":
             reply({"status": "ok"})
         else:
