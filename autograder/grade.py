@@ -17,6 +17,7 @@ from .notebook import NotebookError, cells_to_run, check_belongs, read_cells, st
 from .probes import RemoteProbe
 from .results import Report
 from .sandbox import Limits, launcher
+from .student_errors import one_per_crash
 from .student.session import StudentSession
 
 COURSE_DIR = Path(__file__).resolve().parent.parent / "course"
@@ -56,10 +57,10 @@ def grade_notebook(path: str | Path, assignment_id: str, options: GradeOptions =
                         total_timeout=options.total_timeout,
                         output_limit=options.limits.output_bytes) as session:
         session.run_cells(cells_to_run(cells))
-        hints = {name: f"its {msg}" for name, cell in stub_cells.items()
+        hints = {name: f"its {msg}; fix that error and run the cell again" for name, cell in stub_cells.items()
                  if (msg := session.cell_errors.get(cell.index))}
         probe = RemoteProbe(session, missing_hints=hints)
         probe.hidden_seed = hidden_seed(path)
-        results = run_checks(assignment.id, probe)
+        results = one_per_crash(run_checks(assignment.id, probe))
     errors += [session.cell_errors[i] for i in sorted(session.cell_errors)]
     return Report(assignment=assignment.id, checks=results, errors=errors)

@@ -8,6 +8,7 @@ both places — but only the remote one is trusted for grades.
 from __future__ import annotations
 
 from . import wire
+from .student_errors import explain
 
 
 class ProbeError(Exception):
@@ -22,14 +23,16 @@ class StudentFailure(ProbeError):
     """A student function raised."""
 
     def __init__(self, function: str, ename: str, evalue: str):
+        message = explain(function, ename, evalue)       # from the whole text: the meaning is at its end
         evalue = evalue if len(evalue) < 300 else evalue[:300] + "…"
-        super().__init__(f"{function} raised {ename}: {evalue}", function)
+        super().__init__(message, function)
         self.ename, self.evalue = ename, evalue
 
 
 class MissingName(ProbeError):
     def __init__(self, name: str, why: str = ""):
-        hint = why or "run the cell that defines it, and keep the name the notebook gave it"
+        hint = why or ("run the cell that defines it (if that cell raised an error, fix it and run it again), "
+                       "and keep the name the notebook gave it")
         super().__init__(f"{name} is not defined: {hint}", name)
         self.name = name
 

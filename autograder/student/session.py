@@ -7,6 +7,7 @@ import tempfile
 import time
 
 from ..notebook import Cell
+from ..student_errors import describe_cell_error
 from .process import ProcessGone, StudentProcess
 
 
@@ -81,7 +82,7 @@ class StudentSession:
             if reply.get("status") == "ok":
                 self.good_cells.append(cell)
             else:
-                self.cell_errors[cell.index] = f"{cell.label} raised {reply.get('ename')}: {reply.get('evalue')}"
+                self.cell_errors[cell.index] = f"{cell.label} {describe_cell_error(reply.get('ename'), reply.get('evalue'))}"
                 # a cell that raised half-way still defined what came before the error: keep it for replays
                 self.good_cells.append(cell)
 
