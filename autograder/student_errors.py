@@ -132,12 +132,14 @@ def _uninitialised(evalue: str, function: str | None) -> str | None:
             "e.g. net.initialize(init.Normal(sigma=0.01))")
 
 
-def crash_in(message: str) -> tuple[str, str] | None:
-    """(function, exception name) when `message` reports a crash of student code, else None."""
+def crash_in(message: str) -> tuple[str, str, str] | None:
+    """(function, exception name, meaning) when `message` reports a crash of student code, else None."""
     match = _CRASH.search(message)
     if not match:
         return None
-    return match.group("function"), match.group("ename") or "NotImplementedError"
+    if match.group("stub"):
+        return match.group("function"), "NotImplementedError", NOT_IMPLEMENTED
+    return match.group("function"), match.group("ename"), message[match.end():].lstrip(": ")
 
 
 def _raw_crash(message: str) -> re.Match | None:
@@ -147,8 +149,9 @@ def _raw_crash(message: str) -> re.Match | None:
 
 def one_per_crash(results: list) -> list:
     """Each crash explained once: the first failed check a crash of `f` fails keeps the explanation, later
-    ones say "see above: f raised …". Messages that still hold raw exception text are translated first."""
-    seen: dict[tuple[str, str], str] = {}
+    ones say "see above: f raised …" (and a message repeated word for word, "see above: <its start>").
+    Messages that still hold raw exception text (a check quoted the student's exception) are translated first."""
+    seen: dict[tuple, str] = {}
     out = []
     for result in results:
         message = result.message
@@ -159,12 +162,23 @@ def one_per_crash(results: list) -> list:
         if raw:
             head = message[:raw.start()]
             message = head + explain(raw.group("function"), raw.group("ename"), raw.group("evalue"))
-        key = crash_in(message)
-        if key in seen:
-            message = f"see above: {seen[key]}"
-        elif key:
-            function, ename = key
-            seen[key] = (f"{function} is not implemented yet" if NOT_IMPLEMENTED in message
-                         else f"{function} raised {ename}")
+        crash = crash_in(message)
+        if crash is None:
+            keys = [("message", message)]         # the same message twice ("x is not defined: …") counts too
+            first = message.split(":")[0]
+        else:
+            function, ename, meaning = crash
+            # The same words with other sizes ("(3, 4)" for "(4, 5)") are the same mistake, also when it
+            # reaches another function's checks (net calling a broken softmax: "net raised" it too).
+            keys = [("crash", ename, re.sub(r"\d+", "#", meaning))]
+            first = (f"{function} is not implemented yet" if ename == "NotImplementedError" and meaning ==
+                     NOT_IMPLEMENTED else f"{function} raised {ename}")
+        earlier = next((seen[k] for k in keys if k in seen), None)
+        if earlier is None:
+            seen.update({k: first for k in keys})
+        elif crash is None or earlier.startswith(f"{crash[0]} "):
+            message = f"see above: {earlier}"
+        else:
+            message = f"see above: {crash[0]} raised the same {crash[1]} as {earlier.split()[0]}"
         out.append(replace(result, message=message) if message != result.message else result)
     return out
