@@ -261,7 +261,8 @@ class CourseGradebook:
                 comment.auto_comment = f"Could not grade this notebook: {reason}"
                 continue
             failed = [c.message or c.id for c in report.for_function(comment.name) if not c.passed]
-            comment.auto_comment = "\n".join(failed) if failed else "All checks passed."
+            # nbgrader renders comments as Markdown, which joins lines into one paragraph: a list keeps them apart
+            comment.auto_comment = html_list(failed) if failed else "All checks passed."
 
     def _write_autograded(self, sub: Submission, notebook, report: Report | None, reason: str | None) -> None:
         try:
