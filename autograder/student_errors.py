@@ -29,7 +29,8 @@ _UNINITIALISED = re.compile(r"Parameter '([^']+)' has not been initialized(?! ye
 NOT_IMPLEMENTED = "is not implemented yet (the stub still raises NotImplementedError)"
 
 # How a translated crash reads, so `one_per_crash` can find it again in a check's message.
-_CRASH = re.compile(r"(?P<function>[\w./]+) (?:raised (?P<ename>\w+)|(?P<stub>" + re.escape(NOT_IMPLEMENTED) + "))")
+_CRASH = re.compile(r"(?P<function>[\w./]+) (?:raised (?P<ename>[A-Z]\w*)(?=:|$)|(?P<stub>"
+                    + re.escape(NOT_IMPLEMENTED) + "))")
 
 
 def explain(function: str, ename: str, evalue: str) -> str:
@@ -144,7 +145,7 @@ def crash_in(message: str) -> tuple[str, str, str] | None:
 
 def _raw_crash(message: str) -> re.Match | None:
     """A crash still in MXNet's raw words (a check quoted the student's exception text itself)."""
-    return re.search(r"(?P<function>[\w./]+) raised (?P<ename>\w+): (?P<evalue>.*)\Z", message, re.S)
+    return re.search(r"(?P<function>[\w./]+) raised (?P<ename>[A-Z]\w*): (?P<evalue>.*)\Z", message, re.S)
 
 
 def one_per_crash(results: list) -> list:

@@ -152,6 +152,15 @@ def test_one_explanation_per_crashing_function():
     assert not any(INTERNALS.search(m) for m in messages), messages
 
 
+def test_missing_names_are_not_mistaken_for_crashes():
+    """'… if that cell raised an error …' is not a crash of 'cell': each missing stub keeps its own message."""
+    report = check("linreg_scratch", ..., {})
+    for stub in ("data_iter", "net", "square_loss", "SGD"):
+        first, *rest = [c.message for c in report.checks if c.function == stub]
+        assert first.startswith(f"{stub} is not defined: run the cell"), first
+        assert all(m == f"see above: {stub} is not defined" for m in rest), rest
+
+
 def test_a_repeated_message_is_shown_once():
     message = "trainer is not defined: its cell 18 (trainer) raised RuntimeError: boom"
     results = one_per_crash([result("a.trainer.step", message, "trainer"), result("a.outcome.x", message, None)])
