@@ -1,7 +1,7 @@
 """Grade one submission: read it, run its cells in a separate (sandboxed) process, run every check from
 here, and return a Report. The pipeline, in order:
 
-    read_cells → check_belongs → structure_notes → StudentSession.run_cells → run_checks(RemoteProbe)
+    read_cells → check_belongs → structure_notes → StudentSession.run_cells → run_checks(RemoteProbe) → one_per_crash
 
 Nothing is written here: callers render the Report (terminal, JSON, JUnit, gradebook).
 """

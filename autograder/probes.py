@@ -8,7 +8,7 @@ both places — but only the remote one is trusted for grades.
 from __future__ import annotations
 
 from . import wire
-from .student_errors import explain
+from .student_errors import explain, meaning
 
 
 class ProbeError(Exception):
@@ -101,6 +101,7 @@ class RemoteProbe(Probe):
             name = str(reply.get("name"))
             raise MissingName(name, self.missing_hints.get(name, ""))
         if status == "harness_error":
+            said = meaning(str(reply.get("evalue")), None)[:200]
             raise ProbeError(f"the grader's probe failed in your kernel ({reply.get('ename')}: "
-                             f"{str(reply.get('evalue'))[:200]}); did the notebook change a library function?")
+                             f"{said}); did the notebook change a library function?")
         raise ProbeError(f"unexpected reply from the notebook process: {str(reply)[:120]}")
