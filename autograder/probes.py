@@ -101,7 +101,7 @@ class RemoteProbe(Probe):
             name = str(reply.get("name"))
             raise MissingName(name, self.missing_hints.get(name, ""))
         if status == "harness_error":
-            said = meaning(str(reply.get("evalue")), None)[:200]
+            said = meaning(str(reply.get("evalue")))[:200]
             raise ProbeError(f"the grader's probe failed in your kernel ({reply.get('ename')}: "
                              f"{said}); did the notebook change a library function?")
         raise ProbeError(f"unexpected reply from the notebook process: {str(reply)[:120]}")

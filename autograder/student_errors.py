@@ -18,7 +18,7 @@ from dataclasses import replace
 MAX_CHARS = 400
 
 _TRACE_LINE = re.compile(r'^\s*(Traceback \(most recent call last\):|File ".*", line \d+.*)$')
-_LOG_PREFIX = re.compile(r"^\[\d\d:\d\d:\d\d\] \S+:\d+: ")        # "[10:23:45] src/…/op.h:68: " (older builds)
+_LOG_PREFIX = re.compile(r"\[\d\d:\d\d:\d\d\] \S+:\d+: ")         # "[10:23:45] src/…/op.h:68: " (older builds)
 _CHECK_FAILED = re.compile(r"Check failed: .*?(?:\)|\w) ?: ")          # the C++ condition, not its meaning
 _INNER_NAME = re.compile(r"^(MXNetError|DeferredInitializationError): ")
 
@@ -37,7 +37,7 @@ def explain(function: str, ename: str, evalue: str) -> str:
     """'<function> raised <ename>: <meaning and likely fix>', one line, no tracebacks or C++ paths."""
     if ename == "NotImplementedError" and not evalue.strip():
         return f"{function} {NOT_IMPLEMENTED}"
-    return f"{function} raised {ename}: {meaning(evalue, function)}".rstrip(": ")
+    return f"{function} raised {ename}: {meaning(evalue)}".rstrip(": ")
 
 
 def describe_cell_error(ename, evalue) -> str:
@@ -45,13 +45,13 @@ def describe_cell_error(ename, evalue) -> str:
     ename, evalue = str(ename), str(evalue or "")
     if ename == "NotImplementedError" and not evalue.strip():
         return "raised NotImplementedError: a stub in it is not implemented yet"
-    return f"raised {ename}: {meaning(evalue, None)}".rstrip(": ")
+    return f"raised {ename}: {meaning(evalue)}".rstrip(": ")
 
 
-def meaning(evalue: str, function: str | None) -> str:
+def meaning(evalue: str) -> str:
     """The one-line meaning of an exception's text: a classic cause translated, else MXNet's own words."""
     for translate in (_broadcast, _dot, _deferred, _uninitialised):
-        text = translate(evalue, function)
+        text = translate(evalue)
         if text:
             return text
     return _shorten(_strip_internals(evalue))
@@ -80,7 +80,7 @@ def _shape(text: str) -> tuple[int, ...]:
     return tuple(int(n) for n in text.strip("[]").split(",") if n)
 
 
-def _broadcast(evalue: str, function: str | None) -> str | None:
+def _broadcast(evalue: str) -> str | None:
     match = _BROADCAST.search(evalue)
     if not match:
         return None
@@ -98,7 +98,7 @@ def _broadcast(evalue: str, function: str | None) -> str | None:
     return f"{said}: {fix}"
 
 
-def _dot(evalue: str, function: str | None) -> str | None:
+def _dot(evalue: str) -> str | None:
     match = _DOT.search(evalue)
     if not match:
         return None
@@ -117,7 +117,7 @@ def _product(shape) -> int:
     return out
 
 
-def _deferred(evalue: str, function: str | None) -> str | None:
+def _deferred(evalue: str) -> str | None:
     match = _DEFERRED.search(evalue)
     if not match:
         return None
@@ -125,7 +125,7 @@ def _deferred(evalue: str, function: str | None) -> str | None:
             "pass (deferred initialisation); run net(X) once before reading it, or give the layer in_units")
 
 
-def _uninitialised(evalue: str, function: str | None) -> str | None:
+def _uninitialised(evalue: str) -> str | None:
     match = _UNINITIALISED.search(evalue)
     if not match:
         return None

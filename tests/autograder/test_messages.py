@@ -105,6 +105,18 @@ def test_other_mxnet_errors_keep_their_one_line_meaning():
     assert not INTERNALS.search(message) and "target shape size is larger" in message, message
 
 
+def test_older_builds_log_prefix_and_stack_trace_are_dropped():
+    """MXNet 1.5/1.6 builds put a log prefix first and C++ frames after the message (the layout of
+    apache/mxnet#16851); here that layout around this MXNet's own message."""
+    _, evalue = raised(lambda: nd().elemwise_add(nd().ones((2, 3)), nd().ones((3, 2))).wait_to_read())
+    sentence = evalue.splitlines()[-1].removeprefix("MXNetError: ")
+    old_style = (f"[08:58:11] /build/mxnet/src/operator/tensor/../elemwise_op_common.h:135: {sentence}\n"
+                 "Stack trace:\n  [bt] (0) /usr/lib/libmxnet.so(dmlc::LogMessageFatal::~LogMessageFatal()+0x43) [0x7f8b]\n"
+                 "  [bt] (1) /usr/lib/libmxnet.so(+0x2f6e6e0) [0x7f87]")
+    message = explain("add_into", "MXNetError", old_style)
+    assert message == "add_into raised MXNetError: Incompatible attr in node at 1-th input: expected [2,3], got [3,2]"
+
+
 def test_python_errors_pass_through_unchanged():
     ename, evalue = raised(lambda: float(nd().ones((3,))))
     assert explain("accuracy", ename, evalue) == f"accuracy raised TypeError: {evalue}"
