@@ -111,7 +111,8 @@ def test_older_builds_log_prefix_and_stack_trace_are_dropped():
     _, evalue = raised(lambda: nd().elemwise_add(nd().ones((2, 3)), nd().ones((3, 2))).wait_to_read())
     sentence = evalue.splitlines()[-1].removeprefix("MXNetError: ")
     old_style = (f"[08:58:11] /build/mxnet/src/operator/tensor/../elemwise_op_common.h:135: {sentence}\n"
-                 "Stack trace:\n  [bt] (0) /usr/lib/libmxnet.so(dmlc::LogMessageFatal::~LogMessageFatal()+0x43) [0x7f8b]\n"
+                 "Stack trace:\n"
+                 "  [bt] (0) /usr/lib/libmxnet.so(dmlc::LogMessageFatal::~LogMessageFatal()+0x43) [0x7f8b]\n"
                  "  [bt] (1) /usr/lib/libmxnet.so(+0x2f6e6e0) [0x7f87]")
     message = explain("add_into", "MXNetError", old_style)
     assert message == "add_into raised MXNetError: Incompatible attr in node at 1-th input: expected [2,3], got [3,2]"

@@ -20,7 +20,8 @@ CELLS = [
     "import extension; extension.ensure_loaded()\nfrom extension import d2l\nD2L_ASSIGNMENT = 'linreg_scratch'\n"
     "from mxnet import nd",
     "def net(X, w, b):\n    return X * w + b\n\n"
-    "def SGD(params, lr, batch_size):\n    for param in params:\n        param = param - lr * param.grad / batch_size\n",
+    "def SGD(params, lr, batch_size):\n    for param in params:\n"
+    "        param = param - lr * param.grad / batch_size\n",
     "%check net",
     "%check SGD",
     "%check",
