@@ -75,7 +75,8 @@ class Report:
         rows = [f"{'check':<{width}}  result  score", f"{'-' * width}  ------  -----"]
         for c in self.checks:
             rows.append(f"{c.id:<{width}}  {c.verdict:<6}  {c.score:g}/{c.max_score:g}")
-        rows.append(f"{'total':<{width}}          {self.score:g}/{self.max_score:g}{self.later_note()}")
+        later = f" ({self.later_note()})" if self.hidden_points else ""
+        rows.append(f"{'total':<{width}}          {self.score:g}/{self.max_score:g}{later}")
         return "\n".join(rows)
 
     def later_note(self) -> str:
@@ -83,8 +84,8 @@ class Report:
         if not self.hidden_points:
             return ""
         points = "point" if self.hidden_points == 1 else "points"
-        return (f" (+ {self.hidden_points:g} {points} of hidden checks, graded later: "
-                f"{self.max_score + self.hidden_points:g} in all)")
+        return (f"+ {self.hidden_points:g} {points} of hidden checks, graded later: "
+                f"{self.max_score + self.hidden_points:g} in all")
 
     def hint_lines(self) -> list[str]:
         """One line per failed check with a message, then the notebook's errors: what feedback lists."""
@@ -101,7 +102,7 @@ class Report:
                 f"<td style='{_CELL}'>{c.score:g}/{c.max_score:g}</td>"
                 f"<td style='{_CELL};{_WRAP}'>{html.escape(c.message)}</td></tr>")
         head = "".join(f"<th style='{_CELL};font-weight:bold'>{h}</th>" for h in ("check", "result", "score", "hint"))
-        note = html.escape(self.later_note().strip(" ()"))
+        note = html.escape(self.later_note())
         errors = html_list([f"error: {e}" for e in self.errors], colour="#cf222e") if self.errors else ""
         return (f"<table class='d2l-check-report' style='border-collapse:collapse;text-align:left'>"
                 f"<thead><tr>{head}</tr></thead><tbody>" + "".join(cells) +
