@@ -1,7 +1,7 @@
 """Grade one submission: read it, run its cells in a separate (sandboxed) process, run every check from
 here, and return a Report. The pipeline, in order:
 
-    read_cells → check_belongs → structure_notes → StudentSession.run_cells → run_checks(RemoteProbe)
+    read_cells → check_belongs → structure_notes → StudentSession.run_cells → run_checks(RemoteProbe) → one_per_crash
       → tamper flags (the cells' AST, and the student process's tripwire; advisory, never scored)
 
 Nothing is written here: callers render the Report (terminal, JSON, JUnit, gradebook).
@@ -20,6 +20,7 @@ from .notebook import NotebookError, cells_to_run, check_belongs, read_cells, st
 from .probes import RemoteProbe
 from .results import Report
 from .sandbox import Limits, launcher
+from .student_errors import one_per_crash
 from .student.session import StudentSession
 
 COURSE_DIR = Path(__file__).resolve().parent.parent / "course"
@@ -60,11 +61,11 @@ def grade_notebook(path: str | Path, assignment_id: str, options: GradeOptions =
                         total_timeout=options.total_timeout,
                         output_limit=options.limits.output_bytes) as session:
         session.run_cells(cells_to_run(cells))
-        hints = {name: f"its {msg}" for name, cell in stub_cells.items()
+        hints = {name: f"its {msg}; fix that error and run the cell again" for name, cell in stub_cells.items()
                  if (msg := session.cell_errors.get(cell.index))}
         probe = RemoteProbe(session, missing_hints=hints)
         probe.hidden_seed = hidden_seed(path)
-        results = run_checks(assignment.id, probe)
+        results = one_per_crash(run_checks(assignment.id, probe))
         ran = cells_to_run(cells)
         flags = tamper.merge(tamper.static_flags(ran), tamper.runtime_flags(session, ran))
     errors += [session.cell_errors[i] for i in sorted(session.cell_errors)]

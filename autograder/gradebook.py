@@ -40,7 +40,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, and_, de
 from traitlets.config.loader import PyFileConfigLoader
 
 from .assignments import ASSIGNMENTS
-from .results import Report
+from .results import Report, html_list
 
 CONFIG_FILE = "nbgrader_config.py"
 
@@ -102,16 +102,18 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def _cell_output(lines: list[str]) -> list:
-    return [nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n")]
+    # A list, not a stream: feedback HTML shows streams in <pre>, one line per check, cut off at the edge.
+    return [nbformat.v4.new_output("display_data", data={"text/plain": "\n".join(lines),
+                                                        "text/html": html_list(lines)})]
 
 
 def _report_cell(report: Report | None, reason: str | None):
     if report is None:
-        body = f"Could not grade this notebook: {reason}"
+        body = html_list([f"Could not grade this notebook: {reason}"])
     else:
-        body = report.summary()
+        body = "<pre>" + html.escape(report.table()) + "</pre>" + html_list(report.hint_lines())
     return nbformat.v4.new_markdown_cell(
-        "**d2l-grader report**\n\n<pre>" + html.escape(body) + "</pre>",
+        "**d2l-grader report**\n\n" + body,
         metadata={"d2l_grader": {"report": True}})
 
 
@@ -263,7 +265,8 @@ class CourseGradebook:
                 comment.auto_comment = f"Could not grade this notebook: {reason}"
                 continue
             failed = [c.message or c.id for c in report.for_function(comment.name) if not c.passed]
-            comment.auto_comment = "\n".join(failed) if failed else "All checks passed."
+            # nbgrader renders comments as Markdown, which joins lines into one paragraph: a list keeps them apart
+            comment.auto_comment = html_list(failed) if failed else "All checks passed."
 
     def _write_autograded(self, sub: Submission, notebook, report: Report | None, reason: str | None) -> None:
         try:

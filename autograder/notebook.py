@@ -29,7 +29,13 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return f"cell {self.index + 1}" + (f" ({self.grade_id})" if self.grade_id else "")
+        """'cell 18 (trainer)', or 'cell 24 (the one starting "dense = net[0]")': feedback pages and graded
+        copies show no execution counts, so an index alone cannot be found."""
+        if self.grade_id:
+            return f"cell {self.index + 1} ({self.grade_id})"
+        first = next((line.strip() for line in self.source.splitlines() if line.strip()), "")
+        first = first if len(first) <= 60 else first[:59] + "…"
+        return f"cell {self.index + 1}" + (f' (the one starting "{first}")' if first else "")
 
 
 def read_cells(path: str | Path) -> list[Cell]:

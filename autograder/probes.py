@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from . import wire
+from .student_errors import explain, meaning
 
 
 class ProbeError(Exception):
@@ -24,14 +25,16 @@ class StudentFailure(ProbeError):
     """A student function raised."""
 
     def __init__(self, function: str, ename: str, evalue: str):
+        message = explain(function, ename, evalue)       # from the whole text: the meaning is at its end
         evalue = evalue if len(evalue) < 300 else evalue[:300] + "…"
-        super().__init__(f"{function} raised {ename}: {evalue}", function)
+        super().__init__(message, function)
         self.ename, self.evalue = ename, evalue
 
 
 class MissingName(ProbeError):
     def __init__(self, name: str, why: str = ""):
-        hint = why or "run the cell that defines it, and keep the name the notebook gave it"
+        hint = why or ("run the cell that defines it (if that cell raised an error, fix it and run it again), "
+                       "and keep the name the notebook gave it")
         super().__init__(f"{name} is not defined: {hint}", name)
         self.name = name
 
@@ -154,7 +157,7 @@ class RemoteProbe(Probe):
             raise ProbeError(f"{what} gave back a value too large to check ({str(reply.get('what'))[:120]}); "
                              "return the array the function is asked for", kwargs.get("function"))
         if status == "harness_error":
+            said = meaning(str(reply.get("evalue")))[:200]
             raise ProbeError(f"the grader's probe of {what} failed in the notebook's process "
-                             f"({reply.get('ename')}: {str(reply.get('evalue'))[:200]}); did the notebook change "
-                             "a library function?")
+                             f"({reply.get('ename')}: {said}); did the notebook change a library function?")
         raise ProbeError(f"unexpected reply from the notebook process: {str(reply)[:120]}")

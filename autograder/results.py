@@ -39,6 +39,7 @@ class Report:
     errors: list[str] = field(default_factory=list)   # problems with the notebook as a whole
     # tamper flags (`autograder.tamper`): for the instructor, never part of the score or the student's feedback
     flags: list[dict] = field(default_factory=list)
+    hidden_points: float = 0.0     # points of hidden checks not run here (in the kernel); not in to_dict
 
     @property
     def score(self) -> float:
@@ -78,25 +79,59 @@ class Report:
 
     def summary(self) -> str:
         """A terminal table: one row per check, the failures' messages below it."""
+        hints = [f"- {line}" for line in self.hint_lines()]
+        return "\n".join([self.table()] + ([""] + hints if hints else []))
+
+    def table(self) -> str:
+        """The table alone: check, result, score; the total."""
         width = max([len(c.id) for c in self.checks] + [5])
         rows = [f"{'check':<{width}}  result  score", f"{'-' * width}  ------  -----"]
         for c in self.checks:
             rows.append(f"{c.id:<{width}}  {c.verdict:<6}  {c.score:g}/{c.max_score:g}")
-        rows.append(f"{'total':<{width}}          {self.score:g}/{self.max_score:g}")
-        hints = [f"- {c.id}: {c.message}" for c in self.checks if not c.passed and c.message]
-        hints += [f"- error: {e}" for e in self.errors]
-        return "\n".join(rows + ([""] + hints if hints else []))
+        later = f" ({self.later_note()})" if self.hidden_points else ""
+        rows.append(f"{'total':<{width}}          {self.score:g}/{self.max_score:g}{later}")
+        return "\n".join(rows)
+
+    def later_note(self) -> str:
+        """What the total leaves out, so a public-only total is not read as the grade."""
+        if not self.hidden_points:
+            return ""
+        points = "point" if self.hidden_points == 1 else "points"
+        return (f"+ {self.hidden_points:g} {points} of hidden checks, graded later: "
+                f"{self.max_score + self.hidden_points:g} in all")
+
+    def hint_lines(self) -> list[str]:
+        """One line per failed check with a message, then the notebook's errors: what feedback lists."""
+        lines = [f"{c.id}: {c.message}" for c in self.checks if not c.passed and c.message]
+        return lines + [f"error: {e}" for e in self.errors]
 
     def _repr_html_(self) -> str:
         cells = []
         for c in self.checks:
             colour = {"pass": "#1a7f37", "note": "#9a6700"}.get(c.verdict, "#cf222e")
             cells.append(
-                f"<tr><td><code>{html.escape(c.id)}</code></td>"
-                f"<td style='color:{colour};font-weight:bold'>{c.verdict}</td>"
-                f"<td>{c.score:g}/{c.max_score:g}</td><td>{html.escape(c.message)}</td></tr>")
-        errors = "".join(f"<p style='color:#cf222e'>{html.escape(e)}</p>" for e in self.errors)
-        return ("<table class='d2l-check-report'><thead><tr><th>check</th><th>result</th><th>score</th>"
-                "<th>hint</th></tr></thead><tbody>" + "".join(cells) +
-                f"</tbody><tfoot><tr><td>total</td><td></td><td>{self.score:g}/{self.max_score:g}</td>"
-                "<td></td></tr></tfoot></table>" + errors)
+                f"<tr><td style='{_CELL}'><code>{html.escape(c.id)}</code></td>"
+                f"<td style='{_CELL};color:{colour};font-weight:bold'>{c.verdict}</td>"
+                f"<td style='{_CELL}'>{c.score:g}/{c.max_score:g}</td>"
+                f"<td style='{_CELL};{_WRAP}'>{html.escape(c.message)}</td></tr>")
+        head = "".join(f"<th style='{_CELL};font-weight:bold'>{h}</th>" for h in ("check", "result", "score", "hint"))
+        note = html.escape(self.later_note())
+        errors = html_list([f"error: {e}" for e in self.errors], colour="#cf222e") if self.errors else ""
+        return (f"<table class='d2l-check-report' style='border-collapse:collapse;text-align:left'>"
+                f"<thead><tr>{head}</tr></thead><tbody>" + "".join(cells) +
+                f"</tbody><tfoot><tr><td style='{_CELL};font-weight:bold'>total</td><td style='{_CELL}'></td>"
+                f"<td style='{_CELL};font-weight:bold'>{self.score:g}/{self.max_score:g}</td>"
+                f"<td style='{_CELL};{_WRAP}'>{note}</td></tr></tfoot></table>" + errors)
+
+
+# Inline styles, not a stylesheet: JupyterLab, VS Code and nbconvert's feedback pages each style tables
+# differently (some not at all: "resultscorehint"), and long hints must wrap rather than run off the edge.
+_CELL = "padding:4px 10px;vertical-align:top;border-bottom:1px solid #d0d7de;text-align:left"
+_WRAP = "white-space:normal;overflow-wrap:anywhere;max-width:60em"
+
+
+def html_list(lines: list[str], colour: str | None = None) -> str:
+    """Lines as an HTML list: each its own element, long ones wrapped instead of cut off at the edge."""
+    style = f"{_WRAP};margin:2px 0" + (f";color:{colour}" if colour else "")
+    items = "".join(f"<li class='d2l-hint' style='{style}'>{html.escape(line)}</li>" for line in lines)
+    return f"<ul class='d2l-hints' style='padding-left:1.5em'>{items}</ul>"

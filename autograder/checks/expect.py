@@ -28,12 +28,19 @@ def describe(value) -> str:
     if value is None:
         return "None"
     if isinstance(value, Opaque):
-        return f"a {value.type_name}"
+        return f"{article(value.type_name)} {value.type_name}"
     if isinstance(value, np.ndarray):
         return f"an array of shape {tuple(value.shape)}"
     if isinstance(value, list):
         return f"a list of {len(value)} items"
     return type(value).__name__
+
+
+def article(noun: str) -> str:
+    """'a' or 'an' as the noun is said: an NDArray, an int, a Sequential (acronyms by their first letter's name)."""
+    if len(noun) > 1 and noun[:2].isupper():
+        return "an" if noun[0] in "AEFHILMNORSX" else "a"
+    return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
 def numbers(value, *, function: str, what: str = "returned") -> np.ndarray:

@@ -12,6 +12,7 @@ import time
 
 from ..faults import GraderFault
 from ..notebook import Cell
+from ..student_errors import describe_cell_error
 from .process import DEFAULT_REPLY_LIMIT, ProcessGone, StudentProcess
 
 START_TIMEOUT = 120.0        # a fresh runner answers its first ping in about a second
@@ -118,7 +119,7 @@ class StudentSession:
                 self.cell_errors[cell.index] = (f"{cell.label} did not finish within {limit:.3g} s; it was "
                                                 "interrupted and the rest run without it")
             else:
-                self.cell_errors[cell.index] = f"{cell.label} raised {reply.get('ename')}: {reply.get('evalue')}"
+                self.cell_errors[cell.index] = f"{cell.label} {describe_cell_error(reply.get('ename'), reply.get('evalue'))}"
                 # a cell that raised half-way still defined what came before the error: keep it for replays
                 self.good_cells.append(cell)
 
