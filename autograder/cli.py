@@ -8,6 +8,7 @@ one-line reason on stderr.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -27,6 +28,9 @@ def _limits_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=1200.0, help="seconds per submission, in all")
     parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb,
                         help="address-space limit of the student's process")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="the folder holding Fashion-MNIST (default: $D2L_DATA, "
+                             "~/.mxnet/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist)")
 
 
 def _jobs_and_limits(parser: argparse.ArgumentParser) -> None:
@@ -50,8 +54,21 @@ def options_from(args):
     if args.no_sandbox:
         print("warning: grading without a sandbox: notebooks run with your permissions", file=sys.stderr)
     limits = Limits(memory_mb=args.memory_mb)
-    return GradeOptions(sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout,
-                        total_timeout=args.timeout, limits=limits)
+    options = GradeOptions(sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout,
+                           total_timeout=args.timeout, limits=limits,
+                           data_root=Path(args.data_dir).absolute() if args.data_dir else None)
+    if getattr(args, "course_dir", None) and args.command == "grade":
+        options = dataclasses.replace(options, course_dir=Path(args.course_dir).absolute())
+    return options
+
+
+def warn_without_release(options, assignment: str) -> None:
+    """Edited test cells are spotted by comparing with the release notebook; say so when there is none."""
+    from .grade import release_cells
+    if release_cells(options.course_dir, assignment) is None:
+        print(f"warning: no release notebook {Path(options.course_dir) / 'release' / assignment}/"
+              f"{assignment}.ipynb, so edited test cells are not detected: pass --course-dir, the nbgrader "
+              f"course root that has release/", file=sys.stderr)
 
 
 def write_outputs(report, args, name: str) -> None:
@@ -66,8 +83,10 @@ def cmd_grade(args) -> int:
     from .grade import grade_notebook
     if not known_assignments([args.assignment]):
         return EXIT_CANNOT_GRADE
+    options = options_from(args)
+    warn_without_release(options, args.assignment)
     try:
-        report = grade_notebook(args.notebook, args.assignment, options_from(args))
+        report = grade_notebook(args.notebook, args.assignment, options)
     except (NotebookError, SandboxUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
@@ -134,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--json", metavar="OUT.json")
     grade.add_argument("--junit", metavar="OUT.xml")
     grade.add_argument("--fail-under", type=float, metavar="SCORE")
+    grade.add_argument("--course-dir", metavar="DIR",
+                       help="the nbgrader course root whose release/ notebook the test cells are compared with "
+                            "(default: the course shipped with this kit)")
     _limits_args(grade)
     grade.set_defaults(func=cmd_grade)
 

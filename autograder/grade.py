@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .assignments import get_assignment
 from .checks import run_checks
+from .course_data import files_for, raise_if_data_missing
 from .notebook import NotebookError, cells_to_run, check_belongs, read_cells, structure_notes
 from .probes import RemoteProbe
 from .results import Report
@@ -29,6 +30,7 @@ class GradeOptions:
     total_timeout: float = 1200.0        # the whole submission, replays included
     limits: Limits = field(default_factory=Limits)
     course_dir: Path = COURSE_DIR        # for the release notebook, to spot edited test cells
+    data_root: Path | None = None        # Fashion-MNIST's folder; None: the loader's search path
 
 
 def release_cells(course_dir: Path, assignment_id: str):
@@ -45,21 +47,25 @@ def hidden_seed(path: Path) -> int:
 
 
 def grade_notebook(path: str | Path, assignment_id: str, options: GradeOptions = GradeOptions()) -> Report:
-    """Grade `path` as `assignment_id`. Raises NotebookError or KeyError when it cannot be graded at all."""
+    """Grade `path` as `assignment_id`. Raises NotebookError or KeyError when it cannot be graded at all,
+    GraderFault when it cannot be graded fairly here (no grade rather than a wrong one)."""
     path = Path(path)
     assignment = get_assignment(assignment_id)
     cells = read_cells(path)
     check_belongs(cells, assignment, path)
     errors = structure_notes(cells, assignment, release_cells(options.course_dir, assignment.id))
     stub_cells = {c.grade_id: c for c in cells if c.grade_id in assignment.stubs and not c.is_test}
-    with StudentSession(launcher(options.sandbox, options.limits), cell_timeout=options.cell_timeout,
+    data = files_for(assignment, options.data_root)
+    with StudentSession(launcher(options.sandbox, options.limits, data), cell_timeout=options.cell_timeout,
                         total_timeout=options.total_timeout,
                         output_limit=options.limits.output_bytes) as session:
         session.run_cells(cells_to_run(cells))
+        raise_if_data_missing(session.cell_errors)
         hints = {name: f"its {msg}" for name, cell in stub_cells.items()
                  if (msg := session.cell_errors.get(cell.index))}
         probe = RemoteProbe(session, missing_hints=hints)
         probe.hidden_seed = hidden_seed(path)
+        probe.data_root = options.data_root
         results = run_checks(assignment.id, probe)
     errors += [session.cell_errors[i] for i in sorted(session.cell_errors)]
     return Report(assignment=assignment.id, checks=results, errors=errors)

@@ -40,6 +40,7 @@ class Probe:
     default_seed = 0          # set per check by the runner, so every probe call is reproducible
     timeout = None            # seconds a probe may take; set per check (None: the session's default)
     hidden_seed = 0           # the grading pipeline derives it from the submission; 0 in the kernel
+    data_root = None          # the folder of the course data the judge reads (None: the loader's search path)
 
     def run(self, scenario: str, **kwargs):
         return self._run(scenario, kwargs, self.default_seed)
