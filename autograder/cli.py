@@ -111,8 +111,11 @@ def _grade_all_report(rows, args) -> int:
     return 1 if any(r.status == FAILED for r in rows) else EXIT_GRADED
 
 
+EXIT_INTERRUPTED = 130      # the shell's convention for a command stopped by Ctrl-C
+
+
 def cmd_grade_all(args) -> int:
-    from .grade_all import CourseError, grade_all
+    from .grade_all import CourseError, Interrupted, grade_all
     if not known_assignments(args.assignment or []):
         return EXIT_CANNOT_GRADE
     try:
@@ -121,6 +124,12 @@ def cmd_grade_all(args) -> int:
     except CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
+    except Interrupted as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:     # before any grading started
+        print("interrupted: nothing graded; run again to continue", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return _grade_all_report(rows, args)
 
 
