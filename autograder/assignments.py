@@ -1,4 +1,4 @@
-"""The course's assignments: their stubs and graded test cells (DESIGN.md's ◆ stub table).
+"""The course's assignments: their stubs and graded test cells (the stub table of docs/contracts.md).
 
 Each stub is one nbgrader solution cell whose grade_id is the function's name; each has a test cell
 `test_<name>` whose points are the sum of that stub's checks. `test_outcome` holds the whole-notebook

@@ -2,7 +2,7 @@
 
 Also `grade-all [COURSE_DIR]` (a class, into nbgrader's gradebook) and `demo` (the shipped examples).
 
-Exit status (DESIGN.md ◆): 0 graded, 1 graded but below --fail-under, 2 could not grade — with a
+Exit status (docs/contracts.md): 0 graded, 1 graded but below --fail-under, 2 could not grade — with a
 one-line reason on stderr.
 """
 from __future__ import annotations
