@@ -94,6 +94,10 @@ def cmd_grade(args) -> int:
         print(f"error: could not grade {args.notebook} (a fault on the grader's side, not a grade): {exc.reason}",
               file=sys.stderr)
         return EXIT_CANNOT_GRADE
+    except Exception as exc:     # noqa: BLE001 - a grader bug: without this, a traceback and exit 1 ("below")
+        print(f"error: could not grade {args.notebook} (a bug in the grader, not a grade): "
+              f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
     print(f"{args.notebook} — {report.assignment}")
     print(report.summary())
     write_outputs(report, args, Path(args.notebook).stem)

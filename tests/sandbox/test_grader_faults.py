@@ -125,3 +125,17 @@ def test_the_notebooks_loader_failing_inside_the_sandbox_is_a_fault(tmp_path):
     path.write_text(json.dumps(nb))
     with pytest.raises(GraderFault, match="course data missing inside the sandbox"):
         grade_notebook(path, "softmax_scratch", GradeOptions(sandbox=True))
+
+
+def test_a_grader_bug_is_exit_2_not_exit_1():
+    """Exit 1 means "graded, below --fail-under": a student's CI must never read a grader crash as that."""
+    code = ("import sys\nimport autograder.grade as g\n"
+            "def broken(*args, **kwargs):\n    raise RuntimeError('simulated bug in the judge')\n"
+            "g.run_checks = broken\n"
+            "from autograder.cli import main\n"
+            f"sys.exit(main(['grade', {str(NDARRAY)!r}, '--assignment', 'ndarray', '--fail-under', '5']))")
+    require_bwrap()
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert proc.stderr.strip().splitlines() == [
+        f"error: could not grade {NDARRAY} (a bug in the grader, not a grade): RuntimeError: simulated bug in the judge"]
