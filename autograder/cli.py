@@ -141,13 +141,17 @@ def cmd_demo(args) -> int:
     import shutil
     import tempfile
     from .demo import build_demo_course
-    from .grade_all import grade_all
+    from .grade_all import Interrupted, grade_all
     tmp = None if args.course_dir else tempfile.mkdtemp(prefix="d2l-demo-")
     course = Path(args.course_dir or tmp)
     try:
         print(f"demo course (the examples as nbgrader submissions): {course}", file=sys.stderr)
         build_demo_course(course)
-        rows = grade_all(course, None, jobs=args.jobs, options=options_from(args))
+        try:
+            rows = grade_all(course, None, jobs=args.jobs, options=options_from(args))
+        except Interrupted as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_INTERRUPTED
         status = _grade_all_report(rows, args)
         if not tmp:
             print(f"\nfeedback and grades: cd {course} && nbgrader generate_feedback ASSIGNMENT && nbgrader export")
