@@ -139,3 +139,11 @@ def test_a_grader_bug_is_exit_2_not_exit_1():
     assert proc.returncode == 2, (proc.returncode, proc.stderr)
     assert proc.stderr.strip().splitlines() == [
         f"error: could not grade {NDARRAY} (a bug in the grader, not a grade): RuntimeError: simulated bug in the judge"]
+
+
+def test_the_judges_own_test_set_missing_is_a_fault_naming_the_data(tmp_path):
+    """Not "internal error in the grader": the cause and where it looked."""
+    from autograder.checks.softmax_scratch import _test_set
+    with pytest.raises(GraderFault, match=r"course data missing: the grader cannot find the Fashion-MNIST test set"
+                                          rf".*{tmp_path}"):
+        _test_set(tmp_path)
