@@ -1,4 +1,4 @@
-"""The course's assignments: their stubs and graded test cells (DESIGN.md's ◆ stub table).
+"""The course's assignments: their stubs and graded test cells (the stub table of docs/contracts.md).
 
 Each stub is one nbgrader solution cell whose grade_id is the function's name; each has a test cell
 `test_<name>` whose points are the sum of that stub's checks. `test_outcome` holds the whole-notebook
@@ -15,6 +15,7 @@ class Assignment:
     stubs: tuple[str, ...]
     outcome: bool            # has a test_outcome cell
     variables: tuple[str, ...] = ()   # module-level names the outcome checks read
+    datasets: tuple[str, ...] = ()    # course data the notebook loads (see autograder.course_data)
 
     @property
     def test_cells(self) -> dict[str, str | None]:
@@ -32,7 +33,7 @@ ASSIGNMENTS: dict[str, Assignment] = {a.id: a for a in (
                variables=("w", "b")),
     Assignment("linreg_gluon", ("net", "loss", "trainer"), outcome=True, variables=("net",)),
     Assignment("softmax_scratch", ("softmax", "net", "cross_entropy", "accuracy"), outcome=True,
-               variables=("W", "b")),
+               variables=("W", "b"), datasets=("fashion-mnist",)),
 )}
 
 

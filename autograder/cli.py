@@ -2,12 +2,13 @@
 
 Also `grade-all [COURSE_DIR]` (a class, into nbgrader's gradebook) and `demo` (the shipped examples).
 
-Exit status (DESIGN.md ◆): 0 graded, 1 graded but below --fail-under, 2 could not grade — with a
+Exit status (docs/contracts.md): 0 graded, 1 graded but below --fail-under, 2 could not grade — with a
 one-line reason on stderr.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -30,6 +31,9 @@ def _limits_args(parser: argparse.ArgumentParser) -> None:
                         help="address-space limit of the student's process")
     parser.add_argument("--judge-memory-mb", type=int, default=JUDGE_MEMORY_MB,
                         help="address-space limit of the grading process itself (each grade-all worker); 0: none")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="the folder holding Fashion-MNIST (default: $D2L_DATA, "
+                             "~/.mxnet/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist)")
 
 
 def _jobs_and_limits(parser: argparse.ArgumentParser) -> None:
@@ -53,8 +57,21 @@ def options_from(args):
     if args.no_sandbox:
         print("warning: grading without a sandbox: notebooks run with your permissions", file=sys.stderr)
     limits = Limits(memory_mb=args.memory_mb)
-    return GradeOptions(sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout,
-                        total_timeout=args.timeout, limits=limits, judge_memory_mb=args.judge_memory_mb)
+    options = GradeOptions(sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout,
+                           total_timeout=args.timeout, limits=limits, judge_memory_mb=args.judge_memory_mb,
+                           data_root=Path(args.data_dir).absolute() if args.data_dir else None)
+    if getattr(args, "course_dir", None) and args.command == "grade":
+        options = dataclasses.replace(options, course_dir=Path(args.course_dir).absolute())
+    return options
+
+
+def warn_without_release(options, assignment: str) -> None:
+    """Edited test cells are spotted by comparing with the release notebook; say so when there is none."""
+    from .grade import release_cells
+    if release_cells(options.course_dir, assignment) is None:
+        print(f"warning: no release notebook {Path(options.course_dir) / 'release' / assignment}/"
+              f"{assignment}.ipynb, so edited test cells are not detected: pass --course-dir, the nbgrader "
+              f"course root that has release/", file=sys.stderr)
 
 
 def write_outputs(report, args, name: str) -> None:
@@ -71,6 +88,7 @@ def cmd_grade(args) -> int:
         return EXIT_CANNOT_GRADE
     options = options_from(args)
     limit_judge_memory(options.judge_memory_mb)
+    warn_without_release(options, args.assignment)
     try:
         report = grade_notebook(args.notebook, args.assignment, options)
     except (NotebookError, SandboxUnavailable) as exc:
@@ -79,6 +97,10 @@ def cmd_grade(args) -> int:
     except GraderFault as exc:
         print(f"error: could not grade {args.notebook} (a fault on the grader's side, not a grade): {exc.reason}",
               file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    except Exception as exc:     # noqa: BLE001 - a grader bug: without this, a traceback and exit 1 ("below")
+        print(f"error: could not grade {args.notebook} (a bug in the grader, not a grade): "
+              f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
     print(f"{args.notebook} — {report.assignment}")
     print(report.summary())
@@ -99,8 +121,11 @@ def _grade_all_report(rows, args) -> int:
     return 1 if any(r.status == FAILED for r in rows) else EXIT_GRADED
 
 
+EXIT_INTERRUPTED = 130      # the shell's convention for a command stopped by Ctrl-C
+
+
 def cmd_grade_all(args) -> int:
-    from .grade_all import CourseError, grade_all
+    from .grade_all import CourseError, Interrupted, grade_all
     if not known_assignments(args.assignment or []):
         return EXIT_CANNOT_GRADE
     options = options_from(args)
@@ -112,6 +137,12 @@ def cmd_grade_all(args) -> int:
     except CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
+    except Interrupted as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:     # before any grading started
+        print("interrupted: nothing graded; run again to continue", file=sys.stderr)
+        return EXIT_INTERRUPTED
     status = _grade_all_report(rows, args)
     if rows:
         from .class_report import pointer
@@ -145,13 +176,17 @@ def cmd_demo(args) -> int:
     import shutil
     import tempfile
     from .demo import build_demo_course
-    from .grade_all import grade_all
+    from .grade_all import Interrupted, grade_all
     tmp = None if args.course_dir else tempfile.mkdtemp(prefix="d2l-demo-")
     course = Path(args.course_dir or tmp)
     try:
         print(f"demo course (the examples as nbgrader submissions): {course}", file=sys.stderr)
         build_demo_course(course)
-        rows = grade_all(course, None, jobs=args.jobs, options=options_from(args))
+        try:
+            rows = grade_all(course, None, jobs=args.jobs, options=options_from(args))
+        except Interrupted as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_INTERRUPTED
         status = _grade_all_report(rows, args)
         if not tmp:
             print(f"\nfeedback and grades: cd {course} && nbgrader generate_feedback ASSIGNMENT && nbgrader export")
@@ -203,6 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--json", metavar="OUT.json")
     grade.add_argument("--junit", metavar="OUT.xml")
     grade.add_argument("--fail-under", type=float, metavar="SCORE")
+    grade.add_argument("--course-dir", metavar="DIR",
+                       help="the nbgrader course root whose release/ notebook the test cells are compared with "
+                            "(default: the course shipped with this kit)")
     _limits_args(grade)
     grade.set_defaults(func=cmd_grade)
 

@@ -16,6 +16,7 @@ from . import tamper
 from .assignments import get_assignment
 from .judge_limits import JUDGE_MEMORY_MB
 from .checks import run_checks
+from .course_data import files_for, raise_if_data_missing
 from .notebook import NotebookError, cells_to_run, check_belongs, read_cells, structure_notes
 from .probes import RemoteProbe
 from .results import Report
@@ -34,6 +35,7 @@ class GradeOptions:
     limits: Limits = field(default_factory=Limits)
     course_dir: Path = COURSE_DIR        # for the release notebook, to spot edited test cells
     judge_memory_mb: int = JUDGE_MEMORY_MB   # the grading process's own address space (applied by the commands)
+    data_root: Path | None = None        # Fashion-MNIST's folder; None: the loader's search path
 
 
 def release_cells(course_dir: Path, assignment_id: str):
@@ -50,21 +52,25 @@ def hidden_seed(path: Path) -> int:
 
 
 def grade_notebook(path: str | Path, assignment_id: str, options: GradeOptions = GradeOptions()) -> Report:
-    """Grade `path` as `assignment_id`. Raises NotebookError or KeyError when it cannot be graded at all."""
+    """Grade `path` as `assignment_id`. Raises NotebookError or KeyError when it cannot be graded at all,
+    GraderFault when it cannot be graded fairly here (no grade rather than a wrong one)."""
     path = Path(path)
     assignment = get_assignment(assignment_id)
     cells = read_cells(path)
     check_belongs(cells, assignment, path)
     errors = structure_notes(cells, assignment, release_cells(options.course_dir, assignment.id))
     stub_cells = {c.grade_id: c for c in cells if c.grade_id in assignment.stubs and not c.is_test}
-    with StudentSession(launcher(options.sandbox, options.limits), cell_timeout=options.cell_timeout,
+    data = files_for(assignment, options.data_root)
+    with StudentSession(launcher(options.sandbox, options.limits, data), cell_timeout=options.cell_timeout,
                         total_timeout=options.total_timeout,
                         output_limit=options.limits.output_bytes) as session:
         session.run_cells(cells_to_run(cells))
+        raise_if_data_missing(session.cell_errors)
         hints = {name: f"its {msg}; fix that error and run the cell again" for name, cell in stub_cells.items()
                  if (msg := session.cell_errors.get(cell.index))}
         probe = RemoteProbe(session, missing_hints=hints)
         probe.hidden_seed = hidden_seed(path)
+        probe.data_root = options.data_root
         results = one_per_crash(run_checks(assignment.id, probe))
         ran = cells_to_run(cells)
         flags = tamper.merge(tamper.static_flags(ran), tamper.runtime_flags(session, ran))

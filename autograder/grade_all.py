@@ -18,9 +18,12 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, TextIO
@@ -32,6 +35,31 @@ from .results import Report
 
 # Row statuses.
 GRADED, REJECTED, FAILED, DONE = "graded", "rejected", "failed", "done earlier"
+
+
+class Interrupted(Exception):
+    """Ctrl-C: `graded` submissions were written this run, `left` were not (the next run does them)."""
+
+    def __init__(self, graded: int, left: int):
+        super().__init__(f"interrupted: {graded} graded, {left} left; run again to continue")
+        self.graded, self.left = graded, left
+
+
+@contextmanager
+def _finish_before_interrupt():
+    """Ctrl-C during a gradebook write takes effect once the write is complete (it is one transaction
+    anyway; this also keeps the autograded/ notebook and the gradebook row together)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed = []
+    previous = signal.signal(signal.SIGINT, lambda *_: pressed.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 @dataclass(frozen=True)
@@ -174,28 +202,36 @@ def grade_all(course_dir: str | Path, assignments: Iterable[str] | None = None, 
             else:
                 todo.append((sub, sha, data))
         progress_bar = Progress(len(todo), progress)
-        if todo:
-            with open_executor(jobs, scheduler) as pool:
-                pending = {}
-                for sub, sha, data in todo:
-                    release = book.release_path(sub.assignment, sub.notebook)
-                    unit = WorkUnit(sub.label, sub.assignment, sub.notebook, data,
-                                    release.read_bytes() if release.is_file() else None, options)
-                    pending[pool.submit(grade_unit, unit)] = (sub, sha)
-                for future in pool.as_completed(pending):
-                    sub, sha = pending[future]
-                    try:
-                        result = future.result()
-                    except Exception as exc:      # the worker died (killed, out of memory): retry next run
-                        result = {"status": FAILED, "reason": f"worker lost: {type(exc).__name__}: {exc}"}
-                    row = _row(sub, result["status"], result)
-                    if row.status == GRADED:
-                        book.record(sub, Report.from_dict(result["report"]), sha256=sha)
-                    elif row.status == REJECTED:
-                        book.record(sub, None, reason=row.reason, sha256=sha)
-                    rows.append(row)
-                    shown = f"{row.score:g}/{row.max_score:g}" if row.max_score is not None else row.status
-                    progress_bar.step(f"{sub.label} {shown}")
+        written = 0
+        try:
+            if todo:
+                with open_executor(jobs, scheduler) as pool:
+                    pending = {}
+                    for sub, sha, data in todo:
+                        release = book.release_path(sub.assignment, sub.notebook)
+                        unit = WorkUnit(sub.label, sub.assignment, sub.notebook, data,
+                                        release.read_bytes() if release.is_file() else None, options)
+                        pending[pool.submit(grade_unit, unit)] = (sub, sha)
+                    for future in pool.as_completed(pending):
+                        sub, sha = pending[future]
+                        try:
+                            result = future.result()
+                        except Exception as exc:      # the worker died (killed, out of memory): retry next run
+                            result = {"status": FAILED, "reason": f"worker lost: {type(exc).__name__}: {exc}"}
+                        row = _row(sub, result["status"], result)
+                        with _finish_before_interrupt():
+                            if row.status == GRADED:
+                                book.record(sub, Report.from_dict(result["report"]), sha256=sha)
+                            elif row.status == REJECTED:
+                                book.record(sub, None, reason=row.reason, sha256=sha)
+                        written += row.status in (GRADED, REJECTED)
+                        rows.append(row)
+                        shown = f"{row.score:g}/{row.max_score:g}" if row.max_score is not None else row.status
+                        progress_bar.step(f"{sub.label} {shown}")
+        except KeyboardInterrupt:
+            if progress_bar.tty and progress_bar.done < progress_bar.total:
+                progress_bar.stream.write("\n")     # end the progress line before the message
+            raise Interrupted(written, len(todo) - written) from None
     return sorted(rows, key=lambda r: (r.assignment, r.student, r.notebook))
 
 
@@ -224,4 +260,4 @@ def summary_table(rows: list[Row]) -> str:
 
 
 __all__ = ["grade_all", "grade_unit", "find_submissions", "summary_table", "Row", "WorkUnit",
-           "CourseError", "GRADED", "REJECTED", "FAILED", "DONE"]
+           "CourseError", "Interrupted", "GRADED", "REJECTED", "FAILED", "DONE"]

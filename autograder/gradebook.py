@@ -162,8 +162,11 @@ class CourseGradebook:
         try:
             found = self.gb.find_assignment(assignment)
         except MissingEntry:
+            # With release/ already there (the course ships it), nbgrader only logs "Skipping existing
+            # assignment" and registers nothing: --force regenerates it and registers it.
+            force = " --force" if self.release_path(assignment, assignment).parent.is_dir() else ""
             raise CourseError(f"assignment {assignment!r} is not in the gradebook {self.db_url}: run "
-                              f"`nbgrader generate_assignment {assignment}` in {self.root} first") from None
+                              f"`nbgrader generate_assignment {assignment}{force}` in {self.root} first") from None
         return [nb.name for nb in found.notebooks]
 
     def marker(self, sub: Submission):
@@ -293,6 +296,11 @@ class CourseGradebook:
                 cell.execution_count = None
         nb.cells.insert(0, _report_cell(report, reason))
         _atomic_write(self.autograded_path(sub), nbformat.writes(nb))
+        # Copied along as `nbgrader autograde` does: generate_feedback passes them on to feedback/, where
+        # release_feedback needs them (the secret names the student's feedback in the exchange).
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            if (sub.path.parent / name).is_file():
+                _atomic_write(self.autograded_path(sub).parent / name, (sub.path.parent / name).read_text())
 
     @staticmethod
     def _cell_lines(report: Report | None, reason: str | None, function) -> list[str]:

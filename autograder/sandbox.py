@@ -4,7 +4,8 @@ A launcher turns the runner's argv into the command to start and a `preexec_fn` 
 resource limits. The bubblewrap launcher shows the process only what it needs:
 
 - read-only: /usr, a short allow-list of /etc (the loader cache, passwd/group, time zone, fonts —
-  not shadow, ssh keys or pip/git credentials), the Python prefix and venv, the kit's own packages;
+  not shadow, ssh keys or pip/git credentials), the Python prefix and venv, the kit's own packages,
+  and the course data files the grader itself found (at DATA_DIR, which the sandbox's D2L_DATA names);
 - private and size-bounded: /tmp (a tmpfs that also holds the working directory) — nothing the
   student writes reaches the host's disk;
 - not at all: /root, /home, /work (beyond the venv and the kit), the course (solutions, gradebook,
@@ -33,12 +34,14 @@ from pathlib import Path
 from typing import Callable
 
 import autograder
+from .faults import GraderFault
 
 # What of /etc a Python + MXNet + matplotlib process reads; everything else there stays hidden.
 ETC_ALLOW = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "nsswitch.conf",
              "passwd", "group", "host.conf", "fonts", "mime.types", "alternatives", "os-release",
              "debian_version", "python3", "python3.11", "matplotlibrc")
 NOBODY = 65534
+DATA_DIR = "/d2l-data"    # course data files inside the sandbox; its D2L_DATA points here
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,34 @@ class PlainLauncher:
         self.limits = limits
 
     def command(self, argv: list[str], workdir: str) -> Launch:
-        return _launch(argv, self.limits)
+        return _launch([str(_executable(argv[0]))] + argv[1:], self.limits)
+
+
+def _executable(argv0: str) -> Path:
+    """The interpreter as an absolute, normalised path, or a GraderFault: a process that cannot start
+    must never look like a notebook whose every cell failed.
+
+    `sys.executable` may be relative or go through folders the sandbox does not show
+    (`cd course && ../.venv/bin/python …` gives `/…/course/../.venv/bin/python`): normalised with
+    abspath, not realpath, because a venv's python is a symlink and resolving it would leave the venv.
+    """
+    path = Path(os.path.abspath(argv0 if os.sep in argv0 else shutil.which(argv0) or argv0))
+    if not path.is_file() or not os.access(path, os.X_OK):
+        raise GraderFault(f"the student process cannot start: the interpreter {path} is not an executable file")
+    return path
+
+
+def _interpreter(argv0: str, roots: list[Path]) -> str:
+    """argv0 as a path that exists inside the sandbox, whose code roots are mounted at resolved paths."""
+    path = _executable(argv0)
+    for prefix in (sys.prefix, sys.base_prefix):
+        base = Path(os.path.abspath(prefix))
+        if path.is_relative_to(base):       # mounted at its resolved path (see _code_roots)
+            return str(base.resolve() / path.relative_to(base))
+    if any(path.is_relative_to(root) for root in roots):
+        return str(path)
+    raise GraderFault(f"the student process cannot start: the interpreter {path} is outside the folders "
+                      f"the sandbox shows ({', '.join(map(str, roots))})")
 
 
 def _code_roots() -> list[Path]:
@@ -193,13 +223,13 @@ def _code_roots() -> list[Path]:
 class BubblewrapLauncher:
     """Runs the student's process as nobody, without capabilities, in namespaces of its own."""
 
-    def __init__(self, limits: Limits = Limits(), bwrap: str | None = None, data_dirs: tuple[str, ...] = ()):
+    def __init__(self, limits: Limits = Limits(), bwrap: str | None = None, data: dict[str, Path] | None = None):
         self.bwrap = bwrap or shutil.which("bwrap")
         if not self.bwrap:
             raise SandboxUnavailable(
                 "bubblewrap (bwrap) is not installed, so student code cannot be contained: install it "
                 "(apt-get install bubblewrap) or pass --no-sandbox to grade without isolation")
-        self.limits, self.data_dirs = limits, data_dirs
+        self.limits, self.data = limits, dict(data or {})
 
     def command(self, argv: list[str], workdir: str) -> Launch:
         scratch = str(self.limits.scratch_mb << 20)
@@ -211,23 +241,27 @@ class BubblewrapLauncher:
                "--proc", "/proc", "--dev", "/dev", "--size", scratch, "--tmpfs", "/tmp", "--dir", "/etc"]
         for name in ETC_ALLOW:
             cmd += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-        for root in _code_roots():
+        roots = _code_roots()
+        argv = [_interpreter(argv[0], roots)] + argv[1:]
+        for root in roots:
             cmd += ["--ro-bind", str(root), str(root)]
-        for extra in self.data_dirs:
-            if os.path.isdir(extra):
-                cmd += ["--ro-bind", extra, extra]
+        # Course data the grader found (its HOME or D2L_DATA are not the sandbox's): each file by itself,
+        # so symlinks into folders the sandbox does not show still work.
+        for name, source in sorted(self.data.items()):
+            cmd += ["--ro-bind", str(source), f"{DATA_DIR}/{name}"]
         # The working directory lives on the private tmpfs: same path as the host's, none of its content.
         if not Path(workdir).is_relative_to("/tmp"):
             cmd += ["--size", scratch, "--tmpfs", workdir]
         cmd += ["--dir", workdir, "--chdir", workdir]
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "USER": "nobody",
                "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp", "D2L_CTX": "cpu", "PYTHONDONTWRITEBYTECODE": "1"}
-        if os.environ.get("D2L_DATA"):
-            env["D2L_DATA"] = os.environ["D2L_DATA"]
+        if self.data:
+            env["D2L_DATA"] = DATA_DIR
         for key, value in env.items():
             cmd += ["--setenv", key, value]
         return _launch(cmd + ["--"] + argv, self.limits)
 
 
-def launcher(sandbox: bool, limits: Limits = Limits()):
-    return BubblewrapLauncher(limits) if sandbox else PlainLauncher(limits)
+def launcher(sandbox: bool, limits: Limits = Limits(), data: dict[str, Path] | None = None):
+    """`data`: file name → host path of course data to show the sandboxed notebook (see course_data)."""
+    return BubblewrapLauncher(limits, data=data) if sandbox else PlainLauncher(limits)

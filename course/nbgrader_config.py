@@ -3,7 +3,7 @@
 Run nbgrader from here:
 
     cd course
-    nbgrader generate_assignment linreg_scratch        # source/ -> release/ (and the gradebook)
+    nbgrader generate_assignment linreg_scratch --force  # source/ -> release/ (and the gradebook)
     nbgrader autograde linreg_scratch                  # submitted/<student>/... -> autograded/
     nbgrader autograde linreg_scratch --CourseDirectory.submitted_directory=examples/submitted
 
@@ -24,6 +24,13 @@ FALLBACK_KERNEL = "python3"  # ipykernel's own spec for this interpreter
 c.CourseDirectory.root = COURSE_ROOT
 c.CourseDirectory.course_id = "d2l"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(COURSE_ROOT, "gradebook.db")
+
+# The exchange (release_assignment, fetch, submit, collect, release_feedback). nbgrader's default,
+# /usr/local/share/nbgrader/exchange, needs root to create; a folder of the course root does not.
+# Students on other accounts of the same machine need to reach it: point it at a folder every
+# account can enter (e.g. `mkdir -m 777 /srv/nbgrader-exchange`) here and in their own
+# nbgrader_config.py (`c.Exchange.root`), as nbgrader's docs describe for the default.
+c.Exchange.root = os.path.join(COURSE_ROOT, "exchange")
 
 # Per-cell limit. The longest cells are softmax_scratch's five epochs of training and its hidden
 # checks, which retrain the student's functions: a few minutes on a laptop CPU.

@@ -41,6 +41,17 @@ class ContextFallbackWarning(UserWarning):
     """A GPU was asked for that this machine does not have; CPU is used instead."""
 
 
+def _format_for_users(message, category, filename, lineno, line=None, _default=warnings.formatwarning):
+    """Our warnings speak to students: the message only, not the kit's file path and source line."""
+    if issubclass(category, ContextFallbackWarning):
+        return f"{category.__name__}: {message}\n"
+    return _default(message, category, filename, lineno, line)
+
+
+if getattr(warnings.formatwarning, "__name__", "") != _format_for_users.__name__:   # once, even on reload
+    warnings.formatwarning = _format_for_users
+
+
 def parse_context_spec(spec: str) -> tuple[str, int]:
     """'gpu:1' -> ('gpu', 1); 'cpu' -> ('cpu', 0). Raises ValueError naming the accepted forms."""
     match = _SPEC.match(spec or "")

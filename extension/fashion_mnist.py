@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["search_paths", "read_idx", "load_arrays", "FashionMNIST", "to_tensor_dataset",
+__all__ = ["search_paths", "locate", "read_idx", "load_arrays", "FashionMNIST", "to_tensor_dataset",
            "IDXFormatError", "FashionMNISTNotFound", "FILES", "SYSTEM_DIR"]
 
 SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")   # Debian's dataset-fashion-mnist
@@ -141,6 +141,14 @@ def _locate(train: bool, root) -> tuple[Path, Path]:
         missing = [name for name, path in zip(names, found) if path is None]
         findings.append("missing " + " and ".join(f"{name}[.gz]" for name in missing))
     raise FashionMNISTNotFound(folders, names, findings, root_given=root is not None)
+
+
+def locate(train: bool = True, root=None) -> tuple[Path, Path]:
+    """(images path, labels path) of one split, as found on the search path; FashionMNISTNotFound if none.
+
+    The grader uses it to hand the very files it found to the sandboxed notebook.
+    """
+    return _locate(train, root)
 
 
 def load_arrays(train: bool = True, root=None) -> tuple[np.ndarray, np.ndarray]:

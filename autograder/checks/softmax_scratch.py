@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..faults import GraderFault
 from . import check
 from .expect import close, fail, numbers, same_values, shape, show
 
@@ -158,9 +159,13 @@ def accuracy_python_float(probe):
         fail("accuracy returned something other than 1.0 when every prediction is right")
 
 
-def _test_set():
-    from extension.fashion_mnist import load_arrays
-    images, labels = load_arrays(train=False)
+def _test_set(root=None):
+    from extension.fashion_mnist import FashionMNISTNotFound, load_arrays
+    try:
+        images, labels = load_arrays(train=False, root=root)
+    except FashionMNISTNotFound as exc:      # the grader's data, not the student's work: no grade at all
+        raise GraderFault("course data missing: the grader cannot find the Fashion-MNIST test set ("
+                          + " ".join(str(exc).split())[:300] + ")") from None
     return images.reshape(len(images), -1).astype(np.float64) / 255.0, labels
 
 
@@ -171,7 +176,7 @@ def test_accuracy(probe):
     W, b = numbers(W, function="W", what="is"), numbers(b, function="b", what="is")
     if W.shape != (784, 10) or b.size != 10:
         fail(f"the notebook's W has shape {shape(W)} and b {shape(b)}; expected (784, 10) and (10,)")
-    X, y = _test_set()
+    X, y = _test_set(probe.data_root)
     acc = float(np.mean((X @ W + b.reshape(-1)).argmax(axis=1) == y))
     if not acc >= NOTEBOOK_ACCURACY:
         fail(f"the trained W, b classify {acc:.3f} of the Fashion-MNIST test set correctly (computed by the "

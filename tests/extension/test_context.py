@@ -151,3 +151,20 @@ def test_a_remembered_gpu_that_is_gone_falls_back_naming_the_file(monkeypatch, n
     context.use_remembered()
     with pytest.warns(context.ContextFallbackWarning, match="context.json"):
         assert context.default_context() == mx.cpu()
+
+
+def test_the_fallback_warning_prints_its_message_only(tmp_path):
+    """Not `…/extension/widget.py:57: ContextFallbackWarning: …` followed by a line of our source."""
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "D2L_CTX": "gpu:0", "HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", "from extension import d2l; print(d2l.try_gpu())"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.stdout == "cpu(0)\n", proc.stderr
+    assert proc.stderr == ("ContextFallbackWarning: gpu(0) was requested by $D2L_CTX but MXNet sees no GPU; "
+                           "using cpu(0). To use a GPU, install the CUDA build of MXNet (mxnet-cuXX, see "
+                           "environment.yml).\n"), proc.stderr
+    # other warnings keep Python's own format
+    other = warnings.formatwarning("x", UserWarning, "f.py", 3)
+    assert other.startswith("f.py:3: UserWarning: x")

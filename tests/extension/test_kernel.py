@@ -94,6 +94,7 @@ def test_d2l_ctx_gpu_falls_back_to_cpu_with_one_warning(start_kernel):
         stderr = "".join(o.stderr for o in outs)
         assert stderr.count("ContextFallbackWarning") == 1, stderr
         assert "gpu(0) was requested by $D2L_CTX but MXNet sees no GPU; using cpu(0)" in stderr
+        assert ".py:" not in stderr and "current =" not in stderr, stderr     # the message only
 
 
 def test_a_widget_click_switches_the_kernel_and_is_remembered_for_the_next_kernel(start_kernel):
