@@ -69,7 +69,7 @@ MISTAKES = [
     ("linreg_scratch", "net", code("""
         def net(X, weights, bias):
             return nd.dot(X, w) + b
-        """), {"net.output", "net.uses_its_arguments"}),
+        """), {"net.output", "net.uses_its_arguments", "net.gradient"}),
     ("linreg_scratch", "net", code("""
         def net(X, w, b):
             return (nd.dot(X, w) + b).reshape((-1,))
@@ -77,7 +77,7 @@ MISTAKES = [
     ("linreg_scratch", "net", code("""
         def net(X, w, b):
             return nd.dot(X, w)
-        """), {"net.output"}),
+        """), {"net.output", "net.gradient"}),
     ("linreg_scratch", "square_loss", code("""
         def square_loss(y_hat, y):
             return (y_hat - y) ** 2 / 2
