@@ -11,12 +11,14 @@ import contextlib
 import ctypes
 import random
 import tracemalloc
+import types
 
 import numpy as np
 
 from .wire import Opaque
 
-SCENARIOS = {}
+_SCENARIOS: dict = {}
+SCENARIOS = types.MappingProxyType(_SCENARIOS)    # read-only: a cell cannot swap a scenario by item assignment
 MAX_BATCHES = 100_000          # a data_iter that never stops is cut off here
 
 # Bound when the harness is imported, before any notebook cell runs: a cell that replaces tracemalloc's
@@ -39,7 +41,7 @@ class MissingName(Exception):
 
 
 def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
+    _SCENARIOS[fn.__name__] = fn
     return fn
 
 

@@ -71,3 +71,21 @@ def same_values(actual, expected, rtol: float = RTOL, atol: float = ATOL) -> boo
     actual, expected = np.asarray(actual, np.float64), np.asarray(expected, np.float64)
     return actual.size == expected.size and bool(
         np.allclose(actual.reshape(-1), expected.reshape(-1), rtol=rtol, atol=atol))
+
+
+class malformed_reply:
+    """Inside: a reply missing a field, or with a field of the wrong kind, fails the check with a named
+    message instead of crashing it. The harness never sends such replies, so only code in the student's
+    process that replaced a scenario can: that earns nothing, and is no grader fault."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if kind is not None and issubclass(kind, (KeyError, TypeError, IndexError, ValueError, AttributeError)):
+            raise CheckFailed(f"{self.what}: the notebook's process sent a reply the grader's own code never "
+                              f"sends ({kind.__name__}); did a cell replace part of the grader?") from None
+        return False

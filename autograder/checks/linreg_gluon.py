@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import check
-from .expect import close, describe, fail, hidden_linear_model, numbers, param_error, same_values, show
+from .expect import close, describe, fail, hidden_linear_model, malformed_reply, numbers, param_error, same_values, show
 from ..wire import Opaque
 from .linreg_scratch import PARAM_TOLERANCE, TRUE_B, TRUE_W
 from .trajectory import linear_sgd_step, stopped_message, trajectory, verify_steps
@@ -132,9 +132,10 @@ def _train_and_compare(probe, rng, true_w, true_b, what):
     reply = probe.run("train_gluon", features=X, labels=y, order=order, weight=weight, bias=bias,
                       batch_size=TRAIN_BATCH)
     how = f"re-initialised and trained with your net, loss and trainer on {what}"
-    if reply.get("stopped"):
-        fail(f"{how}: {stopped_message(reply['stopped'])}")
-    reported = trajectory(reply, ("weight", "bias"), len(order), how)
+    with malformed_reply(how):
+        if reply.get("stopped"):
+            fail(f"{how}: {stopped_message(reply['stopped'])}")
+        reported = trajectory(reply, ("weight", "bias"), len(order), how)
     X32, y32 = X.astype(np.float32).astype(np.float64), y.astype(np.float32).astype(np.float64)
 
     def step(k, params):
@@ -142,7 +143,8 @@ def _train_and_compare(probe, rng, true_w, true_b, what):
                                LEARNING_RATE, TRAIN_BATCH)
         return [w.reshape(1, -1), b]
 
-    w, b = verify_steps([weight.astype(np.float32), bias.astype(np.float32)], reported, step, how)
+    with malformed_reply(how):
+        w, b = verify_steps([weight.astype(np.float32), bias.astype(np.float32)], reported, step, how)
     err = param_error(w, b, true_w, true_b)
     if not err <= PARAM_TOLERANCE:
         fail(f"{how}, the learned parameters are {err:.3g} from the true ones (tolerance {PARAM_TOLERANCE})")

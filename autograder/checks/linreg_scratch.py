@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import check
-from .expect import (close, describe, fail, hidden_linear_model, numbers, param_error, same_values, shape,
-                     show)
+from .expect import (close, describe, fail, hidden_linear_model, malformed_reply, numbers, param_error,
+                     same_values, shape, show)
 from .trajectory import RowIndex, linear_sgd_step, stopped_message, trajectory, verify_steps
 
 A = "linreg_scratch"
@@ -30,6 +30,11 @@ def _passes(probe, batch_size):
     features, labels = _probe_data(np.random.default_rng(7))
     reply = probe.run("iterate_batches", function="data_iter", batch_size=batch_size, features=features,
                       labels=labels, passes=2)
+    with malformed_reply("data_iter"):
+        return _decode_passes(reply, features, labels, batch_size)
+
+
+def _decode_passes(reply, features, labels, batch_size):
     if reply.get("cut_off"):
         limits = reply["cut_off"]
         fail(f"data_iter yielded more than {int(limits['batches'])} batches or {int(limits['rows'])} rows "
@@ -324,6 +329,16 @@ def _train_and_compare(probe, rng, true_w, true_b, what, lead=""):
     reply = probe.run("train_linreg", features=X, labels=y, w0=w0, b0=b0, lr=TRAIN_LR, batch_size=TRAIN_BATCH,
                       epochs=TRAIN_EPOCHS)
     how = f"{lead}trained with your data_iter, net, square_loss and SGD on {what}"
+    with malformed_reply(how):
+        w, b = _verified_training(reply, X, y, w0, b0, how)
+    err = param_error(w, b, true_w, true_b)
+    if not err <= PARAM_TOLERANCE:
+        fail(f"{how} (lr {TRAIN_LR}, batch_size {TRAIN_BATCH}, {TRAIN_EPOCHS} epochs), the learned parameters "
+             f"are {err:.3g} from the true ones (tolerance {PARAM_TOLERANCE}); see the stubs' own checks")
+
+
+def _verified_training(reply, X, y, w0, b0, how):
+    """Every pass of data_iter holds each example once with its label; every SGD step recomputes."""
     if reply.get("stopped"):
         fail(f"{how}: {stopped_message(reply['stopped'])}")
     if reply.get("cut_off"):
@@ -349,13 +364,9 @@ def _train_and_compare(probe, rng, true_w, true_b, what, lead=""):
         every_example_once(np.concatenate(pass_ids) if pass_ids else np.zeros(0, np.int64), TRAIN_EXAMPLES,
                            TRAIN_BATCH, who="during training, data_iter")
         start += count
-    w, b = verify_steps([w0.astype(np.float32), b0.astype(np.float32)],
+    return verify_steps([w0.astype(np.float32), b0.astype(np.float32)],
                         trajectory(reply, ("w", "b"), len(steps), how),
                         lambda k, params: linear_sgd_step(params, *batches[k], TRAIN_LR, TRAIN_BATCH), how)
-    err = param_error(w, b, true_w, true_b)
-    if not err <= PARAM_TOLERANCE:
-        fail(f"{how} (lr {TRAIN_LR}, batch_size {TRAIN_BATCH}, {TRAIN_EPOCHS} epochs), the learned parameters "
-             f"are {err:.3g} from the true ones (tolerance {PARAM_TOLERANCE}); see the stubs' own checks")
 
 
 @check(A, None, "hidden_data", points=1, hidden=True, timeout=120, requires=STUBS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import check
-from .expect import close, fail, numbers, same_values, shape, show
+from .expect import close, fail, malformed_reply, numbers, same_values, shape, show
 from ..probes import StudentFailure
 from .trajectory import softmax_sgd_step, stopped_message, trajectory, verify_steps
 
@@ -214,12 +214,13 @@ def _train_and_evaluate(probe, seed: int, what: str, lead: str = ""):
     reply = probe.run("train_softmax", features=X32, labels=y_train.astype(np.float64), W0=W0, b0=b0,
                       order=order, lr=TRAIN_LR)
     how = f"{lead}trained with your net and cross_entropy on {what}"
-    if reply.get("stopped"):
-        fail(f"{how}: {stopped_message(reply['stopped'])}")
     flat = X32.reshape(len(X32), -1).astype(np.float64)
-    W, b = verify_steps([W0.astype(np.float32), b0], trajectory(reply, ("W", "b"), len(order), how),
-                        lambda k, params: softmax_sgd_step(params, flat[order[k]], y_train[order[k]], TRAIN_LR),
-                        how)
+    with malformed_reply(how):
+        if reply.get("stopped"):
+            fail(f"{how}: {stopped_message(reply['stopped'])}")
+        W, b = verify_steps([W0.astype(np.float32), b0], trajectory(reply, ("W", "b"), len(order), how),
+                            lambda k, params: softmax_sgd_step(params, flat[order[k]], y_train[order[k]],
+                                                               TRAIN_LR), how)
     acc = float(np.mean((X_test.reshape(len(X_test), -1) @ W + b.reshape(-1)).argmax(axis=1) == y_test))
     if not acc >= HIDDEN_ACCURACY:
         fail(f"{how}, the model classifies {acc:.3f} of its held-out split correctly (computed by the "
