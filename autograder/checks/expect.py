@@ -73,6 +73,17 @@ def same_values(actual, expected, rtol: float = RTOL, atol: float = ATOL) -> boo
         np.allclose(actual.reshape(-1), expected.reshape(-1), rtol=rtol, atol=atol))
 
 
+def replies_checked(what: str):
+    """Decorator form of `malformed_reply` for a check body or helper that reads scenario replies."""
+    def wrap(fn):
+        def checked(*args, **kwargs):
+            with malformed_reply(what):
+                return fn(*args, **kwargs)
+        checked.__name__, checked.__doc__ = fn.__name__, fn.__doc__
+        return checked
+    return wrap
+
+
 class malformed_reply:
     """Inside: a reply missing a field, or with a field of the wrong kind, fails the check with a named
     message instead of crashing it. The harness never sends such replies, so only code in the student's

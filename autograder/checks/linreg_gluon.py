@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import check
-from .expect import close, describe, fail, hidden_linear_model, malformed_reply, numbers, param_error, same_values, show
+from .expect import (close, describe, fail, hidden_linear_model, malformed_reply, numbers, param_error,
+                     replies_checked, same_values, show)
 from ..wire import Opaque
 from .linreg_scratch import PARAM_TOLERANCE, TRUE_B, TRUE_W
 from .trajectory import linear_sgd_step, stopped_message, trajectory, verify_steps
@@ -19,6 +20,7 @@ def _describe_net(probe, X):
 
 
 @check(A, "net", "structure", points=1)
+@replies_checked("net")
 def net_structure(probe):
     reply = _describe_net(probe, np.zeros((2, 2)))
     if reply["type"] not in ("Sequential", "HybridSequential"):
@@ -33,6 +35,7 @@ def net_structure(probe):
 
 
 @check(A, "net", "forward", points=1)
+@replies_checked("net")
 def net_forward(probe):
     """Judged with a weight and bias the judge sets for the call, not the notebook's trained ones (a broken
     trainer must not cost net its points)."""
@@ -72,6 +75,7 @@ def loss_values(probe):
 
 
 @check(A, "trainer", "sgd_step", points=2)
+@replies_checked("trainer")
 def trainer_sgd_step(probe):
     rng = np.random.default_rng(5)
     reply = probe.run("trainer_step", trainer_name="trainer", net_name="net",

@@ -5,7 +5,7 @@ import numpy as np
 
 from . import check
 from .expect import (close, describe, fail, hidden_linear_model, malformed_reply, numbers, param_error,
-                     same_values, shape, show)
+                     replies_checked, same_values, shape, show)
 from .trajectory import RowIndex, linear_sgd_step, stopped_message, trajectory, verify_steps
 
 A = "linreg_scratch"
@@ -253,6 +253,7 @@ def _sgd_inputs(rng):
 
 
 @check(A, "SGD", "step", points=1.5)
+@replies_checked("SGD")
 def sgd_step(probe):
     params, grads, lr, batch_size = _sgd_inputs(np.random.default_rng(31))
     reply = probe.run("sgd_step", function="SGD", params=params, grads=grads, lr=lr, batch_size=batch_size)
@@ -278,6 +279,7 @@ def sgd_step(probe):
 
 
 @check(A, "SGD", "in_place", points=0.5)
+@replies_checked("SGD")
 def sgd_in_place(probe):
     params, grads, lr, batch_size = _sgd_inputs(np.random.default_rng(32))
     reply = probe.run("sgd_step", function="SGD", params=params, grads=grads, lr=lr, batch_size=batch_size)

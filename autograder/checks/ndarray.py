@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import check
-from .expect import close, fail, numbers, same_values, shape, show
+from .expect import close, fail, numbers, replies_checked, same_values, shape, show
 
 A = "ndarray"
 
@@ -73,6 +73,7 @@ def grad_f_values(probe):
 
 
 @check(A, "grad_f", "autograd", points=0.5)
+@replies_checked("grad_f")
 def grad_f_autograd(probe):
     """backward() leaves the gradient in x.grad; a formula typed in (return 4 * x) leaves x without one."""
     x = GRAD_F_INPUTS[2]
@@ -87,6 +88,7 @@ def grad_f_autograd(probe):
 MEMORY_SHAPE = (256, 256)            # 256 KiB per float32 array: a numpy copy stands out from Python's noise
 
 
+@replies_checked("the in-place probe")
 def _memory_check(probe, function, target, name):
     """The in-place lesson, measured in the student's process (testimony): no new buffer, no numpy copy.
     Z starts at zero here, so a wrong use of Z's old values costs only the values check."""
@@ -112,6 +114,7 @@ def _memory_check(probe, function, target, name):
              f"into {name}")
 
 
+@replies_checked("the in-place probe")
 def _values_check(probe, function, target, name, seed):
     """Random non-zero X, Y (and Z): the target must hold X + Y afterwards and the other inputs be unchanged."""
     rng = np.random.default_rng(seed)
