@@ -8,14 +8,24 @@ decoded values. An exception raised by a student function is re-raised as `Stude
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import random
+import tracemalloc
+import types
 
 import numpy as np
 
 from .wire import Opaque
 
-SCENARIOS = {}
+_SCENARIOS: dict = {}
+SCENARIOS = types.MappingProxyType(_SCENARIOS)    # read-only: a cell cannot swap a scenario by item assignment
 MAX_BATCHES = 100_000          # a data_iter that never stops is cut off here
+
+# Bound when the harness is imported, before any notebook cell runs: a cell that replaces tracemalloc's
+# functions later does not change what the in-place probe measures.
+_TRACE_START, _TRACE_STOP, _TRACING, _TRACED, _RESET_PEAK = (
+    tracemalloc.start, tracemalloc.stop, tracemalloc.is_tracing, tracemalloc.get_traced_memory,
+    tracemalloc.reset_peak)
 
 
 class StudentCodeError(Exception):
@@ -31,7 +41,7 @@ class MissingName(Exception):
 
 
 def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
+    _SCENARIOS[fn.__name__] = fn
     return fn
 
 
@@ -121,22 +131,55 @@ def type_name(value) -> str:
     return type(value).__name__
 
 
+def data_pointer(array) -> int:
+    """The address of an NDArray's data (views share their base's memory); 0 if MXNet will not say."""
+    from mxnet.base import _LIB
+    pointer = ctypes.c_void_p()
+    try:
+        if _LIB.MXNDArrayGetData(array.handle, ctypes.byref(pointer)) != 0:
+            return 0
+    except Exception:          # noqa: BLE001 - an array without data: counted as new memory
+        return 0
+    return int(pointer.value or 0)
+
+
 @contextlib.contextmanager
-def count_allocations():
-    """Counts NDArray objects created inside the block (a temporary like `X + Y` is one)."""
+def measured_allocations(inputs):
+    """What the block allocates: `buffers`, the NDArrays whose data lies outside every input's memory (a
+    temporary like `X + Y`; not the views MXNet makes of an input inside `Z[:] = X`), and `python_bytes`,
+    the peak of Python allocations (tracemalloc sees numpy's buffers, so `X.asnumpy() + …` shows).
+    `intact` is False when the block removed either counter. Measured in the student's process: testimony."""
     from mxnet.ndarray.ndarray import NDArray
-    counter = {"n": 0}
+    spans = []
+    for array in inputs:
+        start = data_pointer(array)
+        spans.append((start, start + array.size * np.dtype(array.dtype).itemsize))
+    fresh = set()
     original = NDArray.__init__
 
     def counting_init(self, *args, **kwargs):
-        counter["n"] += 1
         original(self, *args, **kwargs)
+        address = data_pointer(self)
+        if not any(lo <= address < hi for lo, hi in spans):
+            fresh.add(address)
 
+    was_tracing = _TRACING()
+    if was_tracing:
+        _RESET_PEAK()
+    else:
+        _TRACE_START()
+    baseline = _TRACED()[0]
     NDArray.__init__ = counting_init
+    out = {"buffers": 0, "python_bytes": 0, "intact": True}
     try:
-        yield counter
+        yield out
     finally:
+        intact = NDArray.__dict__.get("__init__") is counting_init and _TRACING()
+        peak = _TRACED()[1] if _TRACING() else 0
+        if not was_tracing and _TRACING():
+            _TRACE_STOP()
         NDArray.__init__ = original
+        out.update(buffers=len(fresh), python_bytes=max(0, peak - baseline), intact=bool(intact))
 
 
 def handle_of(array) -> int:
@@ -166,10 +209,12 @@ def stand_ins(ns: dict, names):
 
 
 @scenario
-def call(ns, function, args, kwargs=None, isolate=None):
-    """Call a student function; numpy args become float32 NDArrays. Names in `isolate` are replaced by
-    trusted references during the call."""
-    converted = [nd_array(arg) if isinstance(arg, np.ndarray) else _python(arg) for arg in args]
+def call(ns, function, args, kwargs=None, isolate=None, dtypes=None):
+    """Call a student function; numpy args become float32 NDArrays (or `dtypes[i]`, e.g. int32 labels as the
+    notebook makes them). Names in `isolate` are replaced by trusted references during the call."""
+    dtypes = list(dtypes or []) + [None] * len(args)
+    converted = [nd_array(arg, dtype or "float32") if isinstance(arg, np.ndarray) else _python(arg)
+                 for arg, dtype in zip(args, dtypes)]
     with stand_ins(ns, isolate):
         result = call_student(ns, function, *converted, **{k: _python(v) for k, v in (kwargs or {}).items()})
     return {"value": plain(result), "type": type_name(result)}
@@ -194,31 +239,73 @@ def get(ns, name):
 
 @scenario
 def inplace_update(ns, function, inputs, target):
-    """Call function(*inputs) and report what happened to inputs[target]: values, identity, allocations."""
+    """Call function(*inputs) and report every input afterwards, whether inputs[target] kept its memory, and
+    what the call allocated (`measured_allocations`)."""
+    from mxnet import nd
     arrays = [nd_array(x) for x in inputs]
     watched = arrays[target]
     before_handle = handle_of(watched)
-    with count_allocations() as allocations:
+    nd.waitall()
+    with measured_allocations(arrays) as allocations:
         result = call_student(ns, function, *arrays)
         if result is not None and hasattr(result, "wait_to_read"):
             result.wait_to_read()
         watched.wait_to_read()
-    return {"target_after": watched.asnumpy(), "same_handle": handle_of(watched) == before_handle,
-            "allocations": allocations["n"]}
+    return {"target_after": watched.asnumpy(), "inputs_after": [a.asnumpy() for a in arrays],
+            "same_handle": handle_of(watched) == before_handle, "allocations": allocations["buffers"],
+            "python_bytes": allocations["python_bytes"], "counter_intact": allocations["intact"]}
+
+
+@scenario
+def autograd_gradient(ns, function, x):
+    """Call function(x); report what it returned and x.grad afterwards. backward() leaves the gradient it
+    computed in x.grad; a gradient typed in as a formula leaves x without one."""
+    array = nd_array(x)
+    result = call_student(ns, function, array)
+    grad = array.grad
+    return {"value": plain(result), "type": type_name(result), "x_grad": None if grad is None else plain(grad)}
 
 
 # ---- linreg_scratch ----
 
 @scenario
 def iterate_batches(ns, function, batch_size, features, labels, passes=2):
-    """Consume `passes` full passes of data_iter; report every batch (bounded)."""
+    """Consume `passes` full passes of data_iter; report every batch, and `cut_off` (the limits) if a pass
+    yielded more than `pass_limits` allow."""
     feats, labs = nd_array(features), nd_array(labels)
     out = []
     for _ in range(passes):
         iterator = call_student(ns, function, int(batch_size), feats, labs)
-        out.append([plain(item) if isinstance(item, (tuple, list)) else [plain(item)]
-                    for item in _bounded(iterator, function)])
-    return {"passes": out, "type": type_name(iterator)}
+        batches = []
+        for item, cut_off in _one_pass(iterator, function, feats.shape[0], int(batch_size)):
+            if cut_off:
+                return {"passes": out + [batches], "type": type_name(iterator), "cut_off": cut_off}
+            batches.append(plain(item) if isinstance(item, (tuple, list)) else [plain(item)])
+        out.append(batches)
+    return {"passes": out, "type": type_name(iterator), "cut_off": None}
+
+
+def pass_limits(n: int, batch_size: int) -> dict:
+    """What one pass of a data_iter over n examples may yield before it is cut off: twice what it should."""
+    return {"batches": 2 * -(-n // max(batch_size, 1)) + 1, "rows": 2 * n}
+
+
+def _rows(item) -> int:
+    first = item[0] if isinstance(item, (tuple, list)) and item else item
+    shape = getattr(first, "shape", None)
+    return int(shape[0]) if isinstance(shape, tuple) and shape else 1
+
+
+def _one_pass(iterator, name, n, batch_size):
+    """(item, None) for each batch; then (None, limits) and stop if the pass grows beyond `pass_limits`,
+    before the oversized batch is converted or sent."""
+    limits, batches, rows = pass_limits(n, batch_size), 0, 0
+    for item in _bounded(iterator, name):
+        batches, rows = batches + 1, rows + _rows(item)
+        if batches > limits["batches"] or rows > limits["rows"]:
+            yield None, limits
+            return
+        yield item, None
 
 
 @scenario
@@ -238,21 +325,61 @@ def sgd_step(ns, function, params, grads, lr, batch_size):
 
 
 @scenario
-def train_linreg(ns, features, labels, lr, batch_size, epochs):
-    """The book's training loop driven by the student's four stubs, on data the judge chose."""
-    from mxnet import autograd, nd
+def train_linreg(ns, features, labels, w0, b0, lr, batch_size, epochs):
+    """The book's training loop driven by the student's four stubs, from the judge's w0, b0 on the judge's
+    data. Reports each batch as data_iter yielded it and w, b after each SGD call, so the judge checks each
+    pass's composition and recomputes every update; `stopped` names a loss autograd could not follow."""
+    from mxnet import autograd
     feats, labs = nd_array(features), nd_array(labels)
-    w = nd.random.normal(scale=0.01, shape=(feats.shape[1], 1))
-    b = nd.zeros(shape=(1,))
+    w, b = nd_array(w0), nd_array(b0)
     w.attach_grad()
     b.attach_grad()
+    size = int(batch_size)
+    reply = {"batches": [], "epochs": [], "cut_off": None, "stopped": None}
+    trajectory = []
     for _ in range(int(epochs)):
-        for X, y in _bounded(call_student(ns, "data_iter", int(batch_size), feats, labs), "data_iter"):
+        count = 0
+        for item, cut_off in _one_pass(call_student(ns, "data_iter", size, feats, labs), "data_iter",
+                                       feats.shape[0], size):
+            if cut_off:
+                return dict(reply, cut_off=cut_off, **_stacked(trajectory, ("w", "b")))
+            with blamed("data_iter"):
+                X, y = item
             with autograd.record():
                 loss = call_student(ns, "square_loss", call_student(ns, "net", X, w, b), y)
-            loss.backward()
-            call_student(ns, "SGD", [w, b], float(lr), int(batch_size))
-    return {"w": w.asnumpy(), "b": b.asnumpy()}
+            stopped = _backward(loss, "square_loss")
+            if stopped:
+                return dict(reply, stopped=stopped, **_stacked(trajectory, ("w", "b")))
+            call_student(ns, "SGD", [w, b], float(lr), size)
+            reply["batches"].append([plain(X), plain(y)])
+            trajectory.append([w.copy(), b.copy()])
+            count += 1
+        reply["epochs"].append(count)
+    return dict(reply, **_stacked(trajectory, ("w", "b")))
+
+
+def _stacked(trajectory, names):
+    """Parameters after each step, one array per parameter stacked over steps (one wire blob each)."""
+    if not trajectory:
+        return {name: None for name in names}
+    return {name: np.stack([_numpy(step[i]) for step in trajectory]) for i, name in enumerate(names)}
+
+
+def _numpy(array):
+    return array if isinstance(array, np.ndarray) else array.asnumpy()
+
+
+def _backward(loss, name):
+    """None once loss.backward() ran; else what the student's `name` returned that autograd cannot follow."""
+    if not hasattr(loss, "backward"):
+        return {"function": name, "what": f"returned a {type_name(loss)} instead of an NDArray, which autograd "
+                                          "cannot differentiate"}
+    try:
+        loss.backward()
+    except Exception:              # noqa: BLE001 - MXNet's message names C++ files; the judge words it
+        return {"function": name, "what": "returned a value autograd did not record (computed in numpy, or "
+                                          "from .asnumpy() or Python floats), so backward() failed"}
+    return None
 
 
 def _bounded(iterator, name):
@@ -285,106 +412,133 @@ def restored_parameters(net):
             param.set_data(data)
 
 
+def _short_name(pname: str) -> str:
+    return pname.split("_")[-1] if "_" in pname else pname
+
+
 @scenario
-def gluon_net(ns, name, X):
-    """Describe the student's Block and run it forward on X."""
+def gluon_net(ns, name, X, weight=None, bias=None):
+    """Describe the student's Block and run it forward on X — with the judge's `weight` and `bias` set (where
+    the shapes fit) for the call, so the notebook's training cannot change the verdict on the forward pass."""
     net = lookup(ns, name)
     layers = []
     for child in getattr(net, "_children", {}).values():     # MXNet 1.x keeps the Blocks themselves
         layers.append({"type": type_name(child), "units": getattr(child, "_units", None),
                        "use_bias": getattr(child, "bias", None) is not None,
                        "act": type_name(getattr(child, "act", None))})
-    try:
-        output = plain(call_student(ns, name, nd_array(X)))
-    except StudentCodeError as exc:
-        output = Opaque("error", str(exc))
-    params = {}
-    try:
-        for pname, p in net.collect_params().items():
-            params[pname.split("_")[-1] if "_" in pname else pname] = p.data().asnumpy()
-    except Exception:            # noqa: BLE001
-        pass
+    chosen = {"weight": weight, "bias": bias}
+    with restored_parameters(net):
+        try:
+            for pname, p in net.collect_params().items():
+                value = chosen.get(_short_name(pname))
+                if value is not None and tuple(p.shape) == tuple(np.shape(value)):
+                    p.set_data(nd_array(value))
+        except Exception:        # noqa: BLE001 - uninitialised parameters: reported as missing below
+            pass
+        try:
+            output = plain(call_student(ns, name, nd_array(X)))
+        except StudentCodeError as exc:
+            output = Opaque("error", str(exc))
+        params = {}
+        try:
+            for pname, p in net.collect_params().items():
+                params[_short_name(pname)] = p.data().asnumpy()
+        except Exception:        # noqa: BLE001
+            pass
     return {"type": type_name(net), "layers": layers, "output": output, "params": params}
 
 
 @scenario
-def trainer_step(ns, trainer_name, net_name, X, batch_size):
-    """One trainer.step after a real backward pass through the net; report the parameters and gradients."""
+def trainer_step(ns, trainer_name, net_name, Xs, batch_size):
+    """One trainer.step per X in Xs, each after a real backward pass through the net; report the parameters
+    and gradients of every step (a second step shows momentum, which the first cannot)."""
     from mxnet import autograd
     trainer, net = lookup(ns, trainer_name), lookup(ns, net_name)
     info = {"type": type_name(trainer),
             "optimizer": type_name(getattr(trainer, "_optimizer", None)),
-            "trainer_covers_net": False}
+            "trainer_covers_net": False, "steps": []}
     with restored_parameters(net):
         params = _params_of(net)
         info["trainer_covers_net"] = {id(p) for p in params} <= {id(p) for p in getattr(trainer, "_params", [])}
         with blamed(trainer_name):
-            with autograd.record():
-                total = net(nd_array(X)).sum()
-            total.backward()
-            before = [p.data().asnumpy() for p in params]
-            grads = [p.grad().asnumpy() for p in params]
-            trainer.step(int(batch_size))
-            after = [p.data().asnumpy() for p in params]
-    info.update(before=before, after=after, grads=grads)
+            for X in Xs:
+                with autograd.record():
+                    total = net(nd_array(X)).sum()
+                total.backward()
+                before = [p.data().asnumpy() for p in params]
+                grads = [p.grad().asnumpy() for p in params]
+                trainer.step(int(batch_size))
+                info["steps"].append({"before": before, "after": [p.data().asnumpy() for p in params],
+                                      "grads": grads})
     return info
 
 
 @scenario
-def train_gluon(ns, features, labels, batch_size, epochs):
-    """Re-initialise the student's net and train it with their loss and trainer on the judge's data."""
-    from mxnet import autograd, init
-    from mxnet.gluon import data as gdata
+def train_gluon(ns, features, labels, order, weight, bias, batch_size):
+    """Train the student's net with their loss and trainer from the judge's weight and bias, one step per row
+    of `order` (the example indices of that batch, chosen by the judge); report the parameters after every
+    step so the judge can recompute each one."""
+    from mxnet import autograd, init, nd
     net, loss, trainer = lookup(ns, "net"), lookup(ns, "loss"), lookup(ns, "trainer")
+    feats, labs = nd_array(features), nd_array(labels)
+    reply, trajectory = {"stopped": None}, []
     with restored_parameters(net):
-        net.initialize(init.Normal(sigma=0.01), force_reinit=True)
-        loader = gdata.DataLoader(gdata.ArrayDataset(nd_array(features), nd_array(labels)),
-                                  int(batch_size), shuffle=True)
-        with blamed("net/loss/trainer"):
-            for _ in range(int(epochs)):
-                for X, y in loader:
-                    with autograd.record():
-                        batch_loss = loss(net(X), y)
-                    batch_loss.backward()
-                    trainer.step(int(batch_size))
-            params = [p.data().asnumpy() for p in _params_of(net)]
-    return {"params": params}
+        with blamed("net"):
+            net.initialize(init.Normal(sigma=0.01), force_reinit=True)
+            net(feats[:1])                   # Dense infers its input size on the first forward pass
+            params = _params_of(net)
+            for param, value in zip(params, (weight, bias)):
+                param.set_data(nd_array(value).reshape(param.shape))
+        for rows in order:
+            idx = nd.array(np.asarray(rows, dtype=np.int64), dtype="int64")
+            X, y = feats.take(idx), labs.take(idx)
+            with blamed("net/loss"):
+                with autograd.record():
+                    batch_loss = loss(net(X), y)
+            stopped = _backward(batch_loss, "loss")
+            if stopped:
+                return dict(reply, stopped=stopped, **_stacked(trajectory, ("weight", "bias")))
+            with blamed("trainer"):
+                trainer.step(int(batch_size))
+            trajectory.append([p.data().copy() for p in params[:2]])
+    return dict(reply, **_stacked(trajectory, ("weight", "bias")))
 
 
 # ---- softmax_scratch ----
 
 @scenario
-def train_softmax(ns, features, labels, lr, batch_size, epochs):
-    """Train fresh W, b with the student's net and cross_entropy, and the book's SGD, on the judge's data."""
+def train_softmax(ns, features, labels, W0, b0, order, lr):
+    """Mini-batch SGD (the book's, here) on the student's net and cross_entropy, from the judge's W0, b0, one
+    step per row of `order` (the judge's batches); report W, b after every step for the judge to recompute."""
     from mxnet import autograd, nd
     feats, labs = nd_array(features), nd_array(labels)
-    num_inputs = int(np.prod(feats.shape[1:]))
-    num_outputs = int(labs.max().asscalar()) + 1
-    W = nd.random.normal(scale=0.01, shape=(num_inputs, num_outputs))
-    b = nd.zeros(num_outputs)
+    W, b = nd_array(W0), nd_array(b0)
     W.attach_grad()
     b.attach_grad()
-    n = feats.shape[0]
-    for _ in range(int(epochs)):
-        order = np.random.permutation(n)
-        for start in range(0, n, int(batch_size)):
-            idx = nd.array(order[start:start + int(batch_size)], dtype="int64")
-            X, y = feats.take(idx), labs.take(idx)
-            with autograd.record():
-                y_hat = call_student(ns, "net", X, W, b)
-                loss = call_student(ns, "cross_entropy", y_hat, y).sum()
-            loss.backward()
-            for param in (W, b):
-                param[:] = param - float(lr) * param.grad / X.shape[0]
-    return {"W": W.asnumpy(), "b": b.asnumpy()}
+    reply, trajectory = {"stopped": None}, []
+    for rows in order:
+        idx = nd.array(np.asarray(rows, dtype=np.int64), dtype="int64")
+        X, y = feats.take(idx), labs.take(idx)
+        with autograd.record():
+            loss = call_student(ns, "cross_entropy", call_student(ns, "net", X, W, b), y)
+        stopped = _backward(loss, "cross_entropy")
+        if stopped:
+            return dict(reply, stopped=stopped, **_stacked(trajectory, ("W", "b")))
+        for param in (W, b):
+            param[:] = param - float(lr) * param.grad / X.shape[0]
+        trajectory.append([W.copy(), b.copy()])
+    return dict(reply, **_stacked(trajectory, ("W", "b")))
 
 
 @scenario
-def call_grad(ns, function, args, wrt=0):
-    """Call function(*args) under autograd, backpropagate from the sum of its output, report d/d args[wrt]."""
+def call_grad(ns, function, args, wrt=0, attach=None):
+    """Call function(*args) under autograd, backpropagate from the sum of its output, report d/d args[wrt].
+    `attach` lists more arguments that get gradient buffers, as in training (MXNet's FullyConnected skips
+    the bias gradient when its weight has none)."""
     from mxnet import autograd
     arrays = [nd_array(a) if isinstance(a, np.ndarray) else _python(a) for a in args]
-    arrays[wrt].attach_grad()
+    for index in {int(wrt), *(int(i) for i in attach or ())}:
+        arrays[index].attach_grad()
     with autograd.record():
         result = call_student(ns, function, *arrays)
         if not hasattr(result, "backward"):

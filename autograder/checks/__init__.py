@@ -31,20 +31,22 @@ class Check:
     body: Callable
     seed: int = 0
     timeout: float | None = None     # seconds for this check's probes; None = the session default
+    requires: tuple[str, ...] = ()   # stubs whose own scored checks must all pass before this one runs
 
 
 _REGISTRY: dict[str, list[Check]] = {}
 
 
 def check(assignment: str, function: str | None, name: str, points: float, hidden: bool = False,
-          seed: int = 0, timeout: float | None = None):
-    """Register `body(probe)` as a check."""
+          seed: int = 0, timeout: float | None = None, requires: tuple[str, ...] = ()):
+    """Register `body(probe)` as a check. With `requires`, it earns nothing (and does not run) when a scored
+    check of one of those stubs failed earlier in the same run: outcomes count only for working stubs."""
     def register(body):
         check_id = f"{assignment}.{function or 'outcome'}.{name}"
         checks = _REGISTRY.setdefault(assignment, [])
         if any(c.id == check_id for c in checks):
             raise ValueError(f"check {check_id} registered twice")
-        checks.append(Check(check_id, assignment, function, points, hidden, body, seed, timeout))
+        checks.append(Check(check_id, assignment, function, points, hidden, body, seed, timeout, tuple(requires)))
         return body
     return register
 
@@ -89,14 +91,27 @@ def run_check(c: Check, probe) -> CheckResult:
 def run_checks(assignment: str, probe, function: str | None = ..., hidden: bool | None = None
                ) -> list[CheckResult]:
     """Every selected check, stub by stub in registration order; each stub's checks get a share of the
-    time left (`probe.budget`), so the order of the stubs cannot starve the later ones."""
+    time left (`probe.budget`), so the order of the stubs cannot starve the later ones. A check that
+    `requires` stubs is not run (and scores 0) when one of their scored checks failed earlier."""
     checks = checks_for(assignment, function, hidden)
     groups: dict[str | None, list[Check]] = {}
     for c in checks:
         groups.setdefault(c.function, []).append(c)
     results: dict[str, CheckResult] = {}
+    failed: dict[str, list[str]] = {}
     for done, (stub, group) in enumerate(groups.items()):
         probe.budget(stub, len(groups) - done)
         for c in group:
-            results[c.id] = run_check(c, probe)
+            blocked = [name for name in c.requires if failed.get(name)]
+            result = blocked_result(c, blocked, failed) if blocked else run_check(c, probe)
+            if not result.passed and c.points > 0 and c.function is not None:
+                failed.setdefault(c.function, []).append(c.id.rsplit(".", 1)[-1])
+            results[c.id] = result
     return [results[c.id] for c in checks]
+
+
+def blocked_result(c: Check, blocked: list[str], failed: dict[str, list[str]]) -> CheckResult:
+    which = "; ".join(f"{name}: {', '.join(failed[name])}" for name in blocked)
+    return CheckResult(id=c.id, function=c.function, passed=False, score=0.0, max_score=c.points,
+                       message=f"not checked: {' and '.join(blocked)} must pass "
+                               f"{'its' if len(blocked) == 1 else 'their'} own checks first (failed: {which})")

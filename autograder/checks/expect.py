@@ -78,3 +78,32 @@ def same_values(actual, expected, rtol: float = RTOL, atol: float = ATOL) -> boo
     actual, expected = np.asarray(actual, np.float64), np.asarray(expected, np.float64)
     return actual.size == expected.size and bool(
         np.allclose(actual.reshape(-1), expected.reshape(-1), rtol=rtol, atol=atol))
+
+
+def replies_checked(what: str):
+    """Decorator form of `malformed_reply` for a check body or helper that reads scenario replies."""
+    def wrap(fn):
+        def checked(*args, **kwargs):
+            with malformed_reply(what):
+                return fn(*args, **kwargs)
+        checked.__name__, checked.__doc__ = fn.__name__, fn.__doc__
+        return checked
+    return wrap
+
+
+class malformed_reply:
+    """Inside: a reply missing a field, or with a field of the wrong kind, fails the check with a named
+    message instead of crashing it. The harness never sends such replies, so only code in the student's
+    process that replaced a scenario can: that earns nothing, and is no grader fault."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if kind is not None and issubclass(kind, (KeyError, TypeError, IndexError, ValueError, AttributeError)):
+            raise CheckFailed(f"{self.what}: the notebook's process sent a reply the grader's own code never "
+                              f"sends ({kind.__name__}); did a cell replace part of the grader?") from None
+        return False

@@ -4,9 +4,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import check
-from .expect import close, describe, fail, hidden_linear_model, numbers, param_error, same_values, show
+from .expect import (close, describe, fail, hidden_linear_model, malformed_reply, numbers, param_error,
+                     replies_checked, same_values, show)
 from ..wire import Opaque
 from .linreg_scratch import PARAM_TOLERANCE, TRUE_B, TRUE_W
+from .trajectory import linear_sgd_step, stopped_message, trajectory, verify_steps
 
 A = "linreg_gluon"
 LEARNING_RATE = 0.03
@@ -18,6 +20,7 @@ def _describe_net(probe, X):
 
 
 @check(A, "net", "structure", points=1)
+@replies_checked("net")
 def net_structure(probe):
     reply = _describe_net(probe, np.zeros((2, 2)))
     if reply["type"] not in ("Sequential", "HybridSequential"):
@@ -32,9 +35,13 @@ def net_structure(probe):
 
 
 @check(A, "net", "forward", points=1)
+@replies_checked("net")
 def net_forward(probe):
-    X = np.random.default_rng(3).normal(size=(6, 2))
-    reply = _describe_net(probe, X)
+    """Judged with a weight and bias the judge sets for the call, not the notebook's trained ones (a broken
+    trainer must not cost net its points)."""
+    rng = np.random.default_rng(3)
+    X, weight, bias = rng.normal(size=(6, 2)), rng.normal(size=(1, 2)), rng.normal(size=(1,))
+    reply = probe.run("gluon_net", name="net", X=X, weight=weight, bias=bias)
     out, params = reply["output"], reply["params"]
     if isinstance(out, Opaque) and out.type_name == "error":
         fail(out.text)                 # "net raised …": the student's exception, named
@@ -44,9 +51,10 @@ def net_forward(probe):
     if out.shape != (6, 1) or params["weight"].shape != (1, 2):
         fail(f"net(X) returned shape {out.shape} for X of shape (6, 2) (its weight has shape "
              f"{params['weight'].shape}); expected (6, 1) from a single nn.Dense(1)")
-    expected = X @ params["weight"].reshape(-1, 1) + params["bias"].reshape(-1)
+    expected = X @ weight.reshape(-1, 1) + bias
     if not close(out, expected):
-        fail(f"net(X) returned {show(out)} for X of shape (6, 2); expected X·Wᵀ + b = {show(expected)}")
+        fail(f"net(X) returned {show(out)} for X of shape (6, 2) with weight {show(weight)} and bias "
+             f"{show(bias)}; expected X·Wᵀ + b = {show(expected)}")
 
 
 @check(A, "loss", "values", points=2)
@@ -67,9 +75,11 @@ def loss_values(probe):
 
 
 @check(A, "trainer", "sgd_step", points=2)
+@replies_checked("trainer")
 def trainer_sgd_step(probe):
-    X = np.random.default_rng(5).normal(size=(10, 2))
-    reply = probe.run("trainer_step", trainer_name="trainer", net_name="net", X=X, batch_size=10)
+    rng = np.random.default_rng(5)
+    reply = probe.run("trainer_step", trainer_name="trainer", net_name="net",
+                      Xs=[rng.normal(size=(10, 2)), rng.normal(size=(10, 2))], batch_size=10)
     if reply["type"] != "Trainer":
         fail(f"trainer is {describe(reply['type'])}; create gluon.Trainer(net.collect_params(), 'sgd', "
              f"{{'learning_rate': {LEARNING_RATE}}})")
@@ -77,13 +87,23 @@ def trainer_sgd_step(probe):
         fail("trainer does not update net's parameters: give it net.collect_params()")
     if reply["optimizer"] != "SGD":
         fail(f"trainer uses the {reply['optimizer']} optimizer; this section uses plain 'sgd'")
-    for before, after, grad in zip(reply["before"], reply["after"], reply["grads"]):
-        expected = before - LEARNING_RATE * grad / 10
-        if not close(after, expected, rtol=1e-3, atol=1e-6):
-            step = float(np.sum(before - after) / (np.sum(grad) / 10)) if np.sum(grad) else float("nan")
+    for k, step in enumerate(reply["steps"]):
+        for before, after, grad in zip(step["before"], step["after"], step["grads"]):
+            expected = before - LEARNING_RATE * grad / 10
+            if close(after, expected, rtol=1e-3, atol=1e-6):
+                continue
+            if k > 0:
+                fail(f"the first trainer.step(10) was plain SGD, but the second moved a parameter by "
+                     f"{show(before - after)} instead of {show(before - expected)}: the step remembers earlier "
+                     "gradients (momentum); use plain 'sgd' without momentum")
+            rate = float(np.sum(before - after) / (np.sum(grad) / 10)) if np.sum(grad) else float("nan")
             fail(f"one trainer.step(10) moved a parameter by {show(before - after)}; with learning_rate "
                  f"{LEARNING_RATE} it should move by {show(before - expected)} (the step implies learning_rate "
-                 f"≈ {step:.3g}, or momentum/weight decay): use {{'learning_rate': {LEARNING_RATE}}}")
+                 f"≈ {rate:.3g}, or weight decay): use {{'learning_rate': {LEARNING_RATE}}}")
+
+
+STUBS = ("net", "loss", "trainer")
+TRAIN_EXAMPLES, TRAIN_BATCH, TRAIN_EPOCHS = 1000, 10, 3
 
 
 def _params_of(reply):
@@ -93,7 +113,7 @@ def _params_of(reply):
     return params["weight"].reshape(-1), params["bias"].reshape(-1)
 
 
-@check(A, None, "learned_parameters", points=2, timeout=120)
+@check(A, None, "learned_parameters", points=2, timeout=120, requires=STUBS)
 def learned_parameters(probe):
     w, b = _params_of(_describe_net(probe, np.zeros((1, 2))))
     if w.size != 2 or b.size != 1:
@@ -107,20 +127,34 @@ def learned_parameters(probe):
 
 
 def _train_and_compare(probe, rng, true_w, true_b, what):
-    X = rng.normal(size=(1000, 2))
-    y = X @ true_w + true_b + rng.normal(scale=0.01, size=1000)
-    reply = probe.run("train_gluon", features=X, labels=y, batch_size=10, epochs=3)
-    params = reply["params"]
-    if len(params) != 2:
-        fail(f"training {what} produced {len(params)} parameter arrays; expected a weight and a bias")
-    w, b = (numbers(p, function="net", what="learned").reshape(-1) for p in params)
+    """Train the student's net, loss and trainer from the judge's parameters on the judge's batches; recompute
+    every step (SGD, learning rate 0.03) and fail unless the final parameters recover true_w, true_b."""
+    X = rng.normal(size=(TRAIN_EXAMPLES, 2))
+    y = X @ np.asarray(true_w, np.float64) + true_b + rng.normal(scale=0.01, size=TRAIN_EXAMPLES)
+    order = np.concatenate([rng.permutation(TRAIN_EXAMPLES) for _ in range(TRAIN_EPOCHS)]).reshape(-1, TRAIN_BATCH)
+    weight, bias = rng.normal(scale=0.01, size=(1, 2)), np.zeros(1)
+    reply = probe.run("train_gluon", features=X, labels=y, order=order, weight=weight, bias=bias,
+                      batch_size=TRAIN_BATCH)
+    how = f"re-initialised and trained with your net, loss and trainer on {what}"
+    with malformed_reply(how):
+        if reply.get("stopped"):
+            fail(f"{how}: {stopped_message(reply['stopped'])}")
+        reported = trajectory(reply, ("weight", "bias"), len(order), how)
+    X32, y32 = X.astype(np.float32).astype(np.float64), y.astype(np.float32).astype(np.float64)
+
+    def step(k, params):
+        w, b = linear_sgd_step([params[0].reshape(-1, 1), params[1]], X32[order[k]], y32[order[k]],
+                               LEARNING_RATE, TRAIN_BATCH)
+        return [w.reshape(1, -1), b]
+
+    with malformed_reply(how):
+        w, b = verify_steps([weight.astype(np.float32), bias.astype(np.float32)], reported, step, how)
     err = param_error(w, b, true_w, true_b)
     if not err <= PARAM_TOLERANCE:
-        fail(f"re-initialised and trained with your net, loss and trainer on {what}, the learned parameters "
-             f"are {err:.3g} from the true ones (tolerance {PARAM_TOLERANCE})")
+        fail(f"{how}, the learned parameters are {err:.3g} from the true ones (tolerance {PARAM_TOLERANCE})")
 
 
-@check(A, None, "hidden_data", points=2, hidden=True, timeout=120)
+@check(A, None, "hidden_data", points=2, hidden=True, timeout=120, requires=STUBS)
 def hidden_data(probe):
     rng = np.random.default_rng(3_000_017 + probe.hidden_seed)
     true_w, true_b = hidden_linear_model(rng, 2)

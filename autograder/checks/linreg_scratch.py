@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import check
-from .expect import (close, describe, fail, hidden_linear_model, numbers, param_error, same_values, shape,
-                     show)
+from .expect import (close, describe, fail, hidden_linear_model, malformed_reply, numbers, param_error,
+                     replies_checked, same_values, shape, show)
+from .trajectory import RowIndex, linear_sgd_step, stopped_message, trajectory, verify_steps
 
 A = "linreg_scratch"
 TRUE_W, TRUE_B = np.array([2.0, -3.4]), 4.2       # the book's data (DESIGN.md)
@@ -13,21 +14,33 @@ PARAM_TOLERANCE = 0.01
 LOSS_LIMIT = 1e-4
 
 
-# ---- data_iter: 53 examples whose first feature is their index, so every batch can be traced ----
+# ---- data_iter: random examples (nothing marks them as probe data), matched back by value ----
 
-N_EXAMPLES, BATCH = 53, 10
-
-
-def _traceable_data(rng):
-    features = np.column_stack([np.arange(N_EXAMPLES), rng.normal(size=(N_EXAMPLES, 2))])
-    labels = 1000.0 + 3.0 * np.arange(N_EXAMPLES)          # label of example i identifies i too
-    return features, labels
+N_EXAMPLES, BATCH_SIZES = 53, (10, 7)
+SUCCESSION_LIMIT = 10
 
 
-def _passes(probe):
-    features, labels = _traceable_data(np.random.default_rng(7))
-    reply = probe.run("iterate_batches", function="data_iter", batch_size=BATCH, features=features,
+def _probe_data(rng):
+    features = rng.normal(size=(N_EXAMPLES, 2))
+    return features, features @ TRUE_W + TRUE_B + rng.normal(scale=0.01, size=N_EXAMPLES)
+
+
+def _passes(probe, batch_size):
+    """Two passes of data_iter over the probe data: per pass a list of (example ids, labels) per batch."""
+    features, labels = _probe_data(np.random.default_rng(7))
+    reply = probe.run("iterate_batches", function="data_iter", batch_size=batch_size, features=features,
                       labels=labels, passes=2)
+    with malformed_reply("data_iter"):
+        return _decode_passes(reply, features, labels, batch_size)
+
+
+def _decode_passes(reply, features, labels, batch_size):
+    if reply.get("cut_off"):
+        limits = reply["cut_off"]
+        fail(f"data_iter yielded more than {int(limits['batches'])} batches or {int(limits['rows'])} rows "
+             f"in one pass over {N_EXAMPLES} examples with batch_size {batch_size}: one pass yields each "
+             "example once, then stops")
+    index = RowIndex(features)
     passes = []
     for batches in reply["passes"]:
         decoded = []
@@ -36,71 +49,99 @@ def _passes(probe):
                 fail(f"data_iter yielded {describe(batch)} per batch; yield a pair (X, y)")
             X = numbers(batch[0], function="data_iter", what="yielded features as")
             y = numbers(batch[1], function="data_iter", what="yielded labels as")
-            if X.ndim != 2 or X.shape[1] != 3:
-                fail(f"data_iter yielded X of shape {shape(X)} for features of shape ({N_EXAMPLES}, 3): "
+            if X.ndim != 2 or X.shape[1] != features.shape[1]:
+                fail(f"data_iter yielded X of shape {shape(X)} for features of shape {features.shape}: "
                      "take whole rows of the features it was given (features.take(j))")
             if y.size != X.shape[0]:
                 fail(f"data_iter yielded {X.shape[0]} feature rows with {y.size} labels in one batch")
-            decoded.append((X, y.reshape(-1)))
+            decoded.append((index.ids(X), y.reshape(-1)))
         if not decoded:
-            fail(f"data_iter yielded nothing for {N_EXAMPLES} examples and batch_size {BATCH}")
+            fail(f"data_iter yielded nothing for {N_EXAMPLES} examples and batch_size {batch_size}")
         passes.append(decoded)
-    return passes
+    return passes, np.asarray(labels, np.float32)
 
 
-def _ids(batches):
-    return [int(round(i)) for X, _ in batches for i in X[:, 0]]
+def _ids(batches) -> np.ndarray:
+    return np.concatenate([ids for ids, _ in batches])
+
+
+def every_example_once(ids: np.ndarray, n: int, batch_size: int, who: str = "data_iter"):
+    """Fail unless `ids` (one pass, -1 for unknown rows) holds each of 0..n-1 exactly once. O(n)."""
+    if (ids < 0).any():
+        fail(f"{who} yielded rows that are not in the features it was given: does it read a global "
+             "`features` instead of its argument?")
+    counts = np.bincount(ids, minlength=n)
+    if len(ids) < n and counts.max(initial=0) <= 1:
+        missing = n - len(ids)
+        hint = (f"the last partial batch of {n % batch_size} was dropped: keep it "
+                "(indices[i: min(i + batch_size, num_examples)])" if missing == n % batch_size
+                else "every example must appear once per pass")
+        fail(f"{who} yielded {len(ids)} of {n} examples in one pass with batch_size {batch_size}: {hint}")
+    if len(ids) != n or counts.max(initial=0) > 1:
+        repeated = np.flatnonzero(counts > 1)[:5].tolist()
+        fail(f"{who} yielded {len(ids)} rows for {n} examples with batch_size {batch_size}, some more than "
+             f"once (e.g. examples {repeated}): each example exactly once per pass")
 
 
 @check(A, "data_iter", "every_example_once", points=1)
 def data_iter_every_example_once(probe):
-    batches = _passes(probe)[0]
-    ids = _ids(batches)
-    unknown = sorted(set(ids) - set(range(N_EXAMPLES)))
-    if unknown:
-        fail("data_iter yielded rows that are not in the features it was given: does it read a global "
-             "`features` instead of its argument?")
-    if len(ids) < N_EXAMPLES and len(set(ids)) == len(ids):
-        missing = N_EXAMPLES - len(ids)
-        hint = (f"the last partial batch of {N_EXAMPLES % BATCH} was dropped: keep it "
-                "(indices[i: min(i + batch_size, num_examples)])" if missing == N_EXAMPLES % BATCH
-                else "every example must appear once per pass")
-        fail(f"data_iter yielded {len(ids)} of {N_EXAMPLES} examples in one pass with batch_size {BATCH}: {hint}")
-    if len(set(ids)) != len(ids) or len(ids) != N_EXAMPLES:
-        repeated = sorted({i for i in ids if ids.count(i) > 1})[:5]
-        fail(f"data_iter yielded {len(ids)} rows for {N_EXAMPLES} examples, some more than once "
-             f"(e.g. examples {repeated}): each example exactly once per pass")
+    for batch_size in BATCH_SIZES:
+        passes, _ = _passes(probe, batch_size)
+        for batches in passes:
+            every_example_once(_ids(batches), N_EXAMPLES, batch_size)
 
 
 @check(A, "data_iter", "labels_match_features", points=0.5)
 def data_iter_labels_match_features(probe):
-    for X, y in _passes(probe)[0]:
-        expected = 1000.0 + 3.0 * np.round(X[:, 0])
-        if not np.allclose(y, expected):
+    passes, labels = _passes(probe, BATCH_SIZES[0])
+    for ids, y in passes[0]:
+        known = ids >= 0
+        if not np.array_equal(y[known].astype(np.float32), labels[ids[known]]):
             fail("data_iter paired features with labels of other examples: shuffle one list of indices "
                  "and take the same indices from both features and labels")
 
 
 @check(A, "data_iter", "batch_sizes", points=0.5)
 def data_iter_batch_sizes(probe):
-    sizes = [X.shape[0] for X, _ in _passes(probe)[0]]
-    expected = [BATCH] * (N_EXAMPLES // BATCH) + [N_EXAMPLES % BATCH]
-    if sizes != expected:
-        if len(sizes) == 1:
-            fail(f"data_iter yielded a single batch of {sizes[0]} for batch_size {BATCH}: "
-                 "yield inside the loop over batch start positions")
-        fail(f"data_iter yielded batches of sizes {sizes[:8]}{'…' if len(sizes) > 8 else ''} for "
-             f"{N_EXAMPLES} examples and batch_size {BATCH}; expected {expected}")
+    for batch_size in BATCH_SIZES:
+        passes, _ = _passes(probe, batch_size)
+        sizes = [len(ids) for ids, _ in passes[0]]
+        expected = [batch_size] * (N_EXAMPLES // batch_size) + [N_EXAMPLES % batch_size]
+        if sizes != expected:
+            if len(sizes) == 1:
+                fail(f"data_iter yielded a single batch of {sizes[0]} for batch_size {batch_size}: "
+                     "yield inside the loop over batch start positions")
+            fail(f"data_iter yielded batches of sizes {sizes[:8]}{'…' if len(sizes) > 8 else ''} for "
+                 f"{N_EXAMPLES} examples and batch_size {batch_size}; expected {expected}: use the "
+                 "batch_size argument")
 
 
 @check(A, "data_iter", "shuffled", points=1)
 def data_iter_shuffled(probe):
-    first, second = (_ids(p) for p in _passes(probe))
-    if first == sorted(first):
-        fail(f"data_iter yielded the examples in their stored order {first[:5]}…: shuffle the indices "
-             "(random.shuffle) at the start of every pass")
-    if first == second:
-        fail("data_iter yielded the same order in two passes: shuffle anew each time it is called")
+    """Shuffled means a fresh random order of single examples on every pass. A shuffle of fixed blocks keeps
+    most neighbours: in a uniformly random order of 53 examples the number of places where example i+1
+    directly follows example i is about Poisson(1), so it reaches SUCCESSION_LIMIT (10) with probability
+    below 1/10! ≈ 3e-7 per pass (under 2e-6 for the four passes looked at: the false-failure probability);
+    a block shuffle with batch_size 10 has about 45. The first batch holding the same examples on two
+    passes has probability 1/C(53, 10) ≈ 5e-11."""
+    for batch_size in BATCH_SIZES:
+        passes, _ = _passes(probe, batch_size)
+        first, second = (_ids(p) for p in passes)
+        if np.array_equal(first, np.sort(first)):
+            fail(f"data_iter yielded the examples in their stored order {first[:5].tolist()}…: shuffle the "
+                 "indices (random.shuffle) at the start of every pass")
+        if np.array_equal(first, second):
+            fail("data_iter yielded the same order in two passes: shuffle anew each time it is called")
+        for order in (first, second):
+            successions = int(np.sum(np.diff(order) == 1))
+            if successions >= SUCCESSION_LIMIT:
+                fail(f"data_iter keeps runs of consecutive examples together ({successions} of {N_EXAMPLES} "
+                     "examples directly follow their predecessor): shuffle the indices of single examples, "
+                     "not blocks of them")
+        head, again = passes[0][0][0], passes[1][0][0]
+        if len(head) < N_EXAMPLES and set(head.tolist()) == set(again.tolist()):
+            fail("data_iter batches the same examples together on every pass: shuffle all the indices, "
+                 "not only within fixed batches")
 
 
 # ---- net ----
@@ -123,7 +164,7 @@ def net_output(probe):
         fail(f"net returned {show(out)} for X (7, 2), w (2, 1), b (1,); expected {show(expected)} (nd.dot(X, w) + b)")
 
 
-@check(A, "net", "uses_its_arguments", points=0.5)
+@check(A, "net", "uses_its_arguments", points=0.25)
 def net_uses_its_arguments(probe):
     rng = np.random.default_rng(12)
     for n_features in (3, 5):
@@ -133,6 +174,22 @@ def net_uses_its_arguments(probe):
         if not (same_values(out, X @ w + b) or same_values(out, X @ w)):   # a missing bias is net.output's
             fail(f"net gave {show(out)} for X ({X.shape[0]}, {n_features}) and the w, b passed to it; expected "
                  f"{show(X @ w + b)}: compute with the arguments X, w, b, not notebook globals")
+
+
+@check(A, "net", "gradient", points=0.25)
+def net_gradient(probe):
+    """SGD needs the gradients of net's output with respect to w and b: autograd must see both."""
+    X, w, b = _net_inputs(np.random.default_rng(13), 2)
+    for wrt, name, expected in ((1, "w", X.sum(axis=0).reshape(-1, 1)), (2, "b", np.array([len(X)]))):
+        reply = probe.run("call_grad", function="net", args=[X, w, b], wrt=wrt, attach=[1, 2])
+        if reply["grad"] is None:
+            fail(f"net's result cannot be differentiated with respect to the {name} passed to it: compute with "
+                 "the arguments X, w, b and NDArray operations (nd.dot(X, w) + b), not numpy, so autograd "
+                 "can record it")
+        if not same_values(reply["grad"], expected):
+            fail(f"the gradient of net's output sum with respect to {name} is {show(reply['grad'])}; expected "
+                 f"{show(expected)}: use {name} itself as an NDArray in the computation (no .asscalar() or "
+                 f".asnumpy()), so training can learn it")
 
 
 # ---- square_loss ----
@@ -196,6 +253,7 @@ def _sgd_inputs(rng):
 
 
 @check(A, "SGD", "step", points=1.5)
+@replies_checked("SGD")
 def sgd_step(probe):
     params, grads, lr, batch_size = _sgd_inputs(np.random.default_rng(31))
     reply = probe.run("sgd_step", function="SGD", params=params, grads=grads, lr=lr, batch_size=batch_size)
@@ -221,6 +279,7 @@ def sgd_step(probe):
 
 
 @check(A, "SGD", "in_place", points=0.5)
+@replies_checked("SGD")
 def sgd_in_place(probe):
     params, grads, lr, batch_size = _sgd_inputs(np.random.default_rng(32))
     reply = probe.run("sgd_step", function="SGD", params=params, grads=grads, lr=lr, batch_size=batch_size)
@@ -230,7 +289,11 @@ def sgd_in_place(probe):
              "nd.sgd_update(…, out=param)); the caller's arrays were not updated")
 
 
-# ---- outcomes ----
+# ---- outcomes: only for stubs that pass their own checks, from training the judge recomputes ----
+
+STUBS = ("data_iter", "net", "square_loss", "SGD")
+TRAIN_EXAMPLES, TRAIN_BATCH, TRAIN_EPOCHS, TRAIN_LR = 100, 8, 3, 0.3     # 39 steps, the last batch partial
+
 
 def _judge_loss(w, b, rng):
     X = rng.normal(size=(2000, len(TRUE_W)))
@@ -238,7 +301,7 @@ def _judge_loss(w, b, rng):
     return float(np.mean(((X @ w.reshape(-1) + b.reshape(-1)[0]) - y) ** 2 / 2))
 
 
-@check(A, None, "learned_parameters", points=1, timeout=120)
+@check(A, None, "learned_parameters", points=1, timeout=120, requires=STUBS)
 def learned_parameters(probe):
     w, _ = probe.get("w")
     b, _ = probe.get("b")
@@ -251,7 +314,7 @@ def learned_parameters(probe):
              f"true_w = [2, -3.4], true_b = 4.2 (tolerance {PARAM_TOLERANCE}): check the stubs above and run "
              "the training cell")
     loss = _judge_loss(w, b, np.random.default_rng(41))
-    if loss > LOSS_LIMIT:
+    if not loss <= LOSS_LIMIT:
         fail(f"the learned w, b give a mean square_loss of {loss:.2g} on fresh data; expected < {LOSS_LIMIT}")
     # w and b only count if the notebook's own stubs can learn them: typed-in values earn nothing
     _train_and_compare(probe, np.random.default_rng(42), TRUE_W, TRUE_B,
@@ -259,22 +322,56 @@ def learned_parameters(probe):
 
 
 def _train_and_compare(probe, rng, true_w, true_b, what, lead=""):
-    """Train with the student's four stubs on the judge's data; fail unless they recover true_w, true_b."""
-    X = rng.normal(size=(1000, len(true_w)))
-    y = X @ true_w + true_b + rng.normal(scale=0.01, size=1000)
-    reply = probe.run("train_linreg", features=X, labels=y, lr=0.03, batch_size=10, epochs=3)
-    w = numbers(reply["w"], function="training", what="learned w as")
-    b = numbers(reply["b"], function="training", what="learned b as")
-    if w.size != len(true_w) or b.size != 1:
-        fail(f"training with your stubs produced w of shape {shape(w)} and b of shape {shape(b)}")
+    """Train with the student's four stubs from the judge's w0, b0; check every pass of data_iter, recompute
+    every SGD step, and fail unless the final parameters recover true_w, true_b."""
+    true_w = np.asarray(true_w, np.float64)
+    X = rng.normal(size=(TRAIN_EXAMPLES, len(true_w)))
+    y = X @ true_w + true_b + rng.normal(scale=0.01, size=TRAIN_EXAMPLES)
+    w0, b0 = rng.normal(scale=0.01, size=(len(true_w), 1)), np.zeros(1)
+    reply = probe.run("train_linreg", features=X, labels=y, w0=w0, b0=b0, lr=TRAIN_LR, batch_size=TRAIN_BATCH,
+                      epochs=TRAIN_EPOCHS)
+    how = f"{lead}trained with your data_iter, net, square_loss and SGD on {what}"
+    with malformed_reply(how):
+        w, b = _verified_training(reply, X, y, w0, b0, how)
     err = param_error(w, b, true_w, true_b)
     if not err <= PARAM_TOLERANCE:
-        fail(f"{lead}trained with your data_iter, net, square_loss and SGD on {what} (lr 0.03, batch 10, 3 epochs), "
-             f"the learned parameters are {err:.3g} from the true ones (tolerance {PARAM_TOLERANCE}); "
-             "see the stubs' own checks")
+        fail(f"{how} (lr {TRAIN_LR}, batch_size {TRAIN_BATCH}, {TRAIN_EPOCHS} epochs), the learned parameters "
+             f"are {err:.3g} from the true ones (tolerance {PARAM_TOLERANCE}); see the stubs' own checks")
 
 
-@check(A, None, "hidden_data", points=1, hidden=True, timeout=120)
+def _verified_training(reply, X, y, w0, b0, how):
+    """Every pass of data_iter holds each example once with its label; every SGD step recomputes."""
+    if reply.get("stopped"):
+        fail(f"{how}: {stopped_message(reply['stopped'])}")
+    if reply.get("cut_off"):
+        fail(f"{how}: data_iter yielded more than {int(reply['cut_off']['batches'])} batches for "
+             f"{TRAIN_EXAMPLES} examples with batch_size {TRAIN_BATCH}")
+    steps, epochs = reply["batches"], [int(n) for n in reply["epochs"]]
+    if len(epochs) != TRAIN_EPOCHS or sum(epochs) != len(steps):
+        fail(f"{how}: the training reported {len(steps)} steps in {len(epochs)} passes; expected {TRAIN_EPOCHS}")
+    index, X32, y32 = RowIndex(X), X.astype(np.float32), y.astype(np.float32)
+    batches, start = [], 0
+    for count in epochs:
+        pass_ids = []
+        for step in steps[start:start + count]:
+            if not isinstance(step, list) or len(step) != 2:
+                fail(f"{how}: data_iter yielded {describe(step)} per batch; yield a pair (X, y)")
+            ids = index.ids(numbers(step[0], function="data_iter", what="yielded"))
+            labels = numbers(step[1], function="data_iter", what="yielded").reshape(-1)
+            known = ids >= 0
+            if labels.size != ids.size or not np.array_equal(labels[known].astype(np.float32), y32[ids[known]]):
+                fail(f"{how}: data_iter paired features with labels of other examples")
+            pass_ids.append(ids)
+            batches.append((X32[ids].astype(np.float64), y32[ids].astype(np.float64)))
+        every_example_once(np.concatenate(pass_ids) if pass_ids else np.zeros(0, np.int64), TRAIN_EXAMPLES,
+                           TRAIN_BATCH, who="during training, data_iter")
+        start += count
+    return verify_steps([w0.astype(np.float32), b0.astype(np.float32)],
+                        trajectory(reply, ("w", "b"), len(steps), how),
+                        lambda k, params: linear_sgd_step(params, *batches[k], TRAIN_LR, TRAIN_BATCH), how)
+
+
+@check(A, None, "hidden_data", points=1, hidden=True, timeout=120, requires=STUBS)
 def hidden_data(probe):
     rng = np.random.default_rng(1_000_003 + probe.hidden_seed)
     true_w, true_b = hidden_linear_model(rng, 3)

@@ -5,7 +5,9 @@ import numpy as np
 
 from ..faults import GraderFault
 from . import check
-from .expect import close, fail, numbers, same_values, shape, show
+from .expect import close, fail, malformed_reply, numbers, same_values, shape, show
+from ..probes import StudentFailure
+from .trajectory import softmax_sgd_step, stopped_message, trajectory, verify_steps
 
 A = "softmax_scratch"
 NOTEBOOK_ACCURACY = 0.80          # the book reaches ~0.84 after 5 epochs
@@ -131,11 +133,12 @@ def cross_entropy_gradient(probe):
 
 @check(A, "accuracy", "values", points=1.5)
 def accuracy_values(probe):
+    """Labels are int32, as the notebook's own `y` (nd.array([0, 2], dtype='int32'))."""
     rng = np.random.default_rng(7)
     y_hat = reference_softmax(rng.normal(size=(8, 5)))
     y = y_hat.argmax(axis=1).astype(np.float64)
     y[[1, 4, 6]] = (y[[1, 4, 6]] + 1) % 5                  # 5 of 8 right
-    out, _ = probe.call("accuracy", y_hat, y)
+    out, _ = probe.call("accuracy", y_hat, y, dtypes=[None, "int32"])
     out = numbers(out, function="accuracy")
     if out.size != 1:
         fail(f"accuracy returned shape {shape(out)}; expected one number, the fraction correct")
@@ -150,9 +153,14 @@ def accuracy_values(probe):
 
 @check(A, "accuracy", "python_float", points=0.5)
 def accuracy_python_float(probe):
+    """With float32 labels, as d2l.evaluate_accuracy and train_ch3 pass them."""
     rng = np.random.default_rng(8)
     y_hat = reference_softmax(rng.normal(size=(4, 3)))
-    out, type_name = probe.call("accuracy", y_hat, y_hat.argmax(axis=1).astype(np.float64))
+    try:
+        out, type_name = probe.call("accuracy", y_hat, y_hat.argmax(axis=1).astype(np.float64))
+    except StudentFailure as exc:
+        fail(f"{exc.message} with float32 labels (d2l's training and evaluation pass float32 labels): "
+             "compare y_hat.argmax(axis=1) with y.astype('float32'), which works for int32 and float32 labels")
     if type_name not in ("float", "float32", "float64", "int"):
         fail(f"accuracy returned a {type_name}; return a Python float (.asscalar() or float(...))")
     if not np.isclose(float(numbers(out, function="accuracy").reshape(-1)[0]), 1.0):
@@ -169,8 +177,14 @@ def _test_set(root=None):
     return images.reshape(len(images), -1).astype(np.float64) / 255.0, labels
 
 
-@check(A, None, "test_accuracy", points=1)
+STUBS = ("softmax", "net", "cross_entropy")
+TRAIN_LR, TRAIN_BATCH, TRAIN_EPOCHS = 0.1, 250, 3          # 18 steps on 1500 hidden-problem images
+
+
+@check(A, None, "test_accuracy", points=1, timeout=180, requires=STUBS)
 def test_accuracy(probe):
+    """The notebook's W, b count only if the notebook's stubs, trained here on a fresh problem, learn too:
+    weights from anywhere else (least squares in numpy, say) earn nothing without working stubs."""
     W, _ = probe.get("W")
     b, _ = probe.get("b")
     W, b = numbers(W, function="W", what="is"), numbers(b, function="b", what="is")
@@ -181,6 +195,7 @@ def test_accuracy(probe):
     if not acc >= NOTEBOOK_ACCURACY:
         fail(f"the trained W, b classify {acc:.3f} of the Fashion-MNIST test set correctly (computed by the "
              f"grader); expected at least {NOTEBOOK_ACCURACY}: check the stubs and run the training cell")
+    _train_and_evaluate(probe, 2_000_001, "a fresh problem", lead="W and b reach the test accuracy, but ")
 
 
 def hidden_problem(seed: int, n_train=1500, n_test=500, classes=10):
@@ -193,15 +208,30 @@ def hidden_problem(seed: int, n_train=1500, n_test=500, classes=10):
     return (images[:n_train], labels[:n_train]), (images[n_train:], labels[n_train:])
 
 
-@check(A, None, "hidden_data", points=1, hidden=True, timeout=180)
-def hidden_data(probe):
-    (X_train, y_train), (X_test, y_test) = hidden_problem(2_000_003 + probe.hidden_seed)
-    y_train = y_train.astype(np.float64)
-    y_train[-1] = 9.0 if y_train.max() < 9 else y_train[-1]      # every class present: fixes num_outputs
-    reply = probe.run("train_softmax", features=X_train, labels=y_train, lr=0.1, batch_size=256, epochs=3)
-    W = numbers(reply["W"], function="training", what="learned W as")
-    b = numbers(reply["b"], function="training", what="learned b as")
+def _train_and_evaluate(probe, seed: int, what: str, lead: str = ""):
+    """Train the student's net and cross_entropy from the judge's W0, b0 on the judge's batches; recompute
+    every SGD step here and evaluate the final W, b on the problem's held-out split."""
+    (X_train, y_train), (X_test, y_test) = hidden_problem(seed)
+    rng = np.random.default_rng(seed + 1)
+    order = np.concatenate([rng.permutation(len(X_train)) for _ in range(TRAIN_EPOCHS)]).reshape(-1, TRAIN_BATCH)
+    W0, b0 = rng.normal(scale=0.01, size=(784, 10)), np.zeros(10)
+    X32 = X_train.astype(np.float32)
+    reply = probe.run("train_softmax", features=X32, labels=y_train.astype(np.float64), W0=W0, b0=b0,
+                      order=order, lr=TRAIN_LR)
+    how = f"{lead}trained with your net and cross_entropy on {what}"
+    flat = X32.reshape(len(X32), -1).astype(np.float64)
+    with malformed_reply(how):
+        if reply.get("stopped"):
+            fail(f"{how}: {stopped_message(reply['stopped'])}")
+        W, b = verify_steps([W0.astype(np.float32), b0], trajectory(reply, ("W", "b"), len(order), how),
+                            lambda k, params: softmax_sgd_step(params, flat[order[k]], y_train[order[k]],
+                                                               TRAIN_LR), how)
     acc = float(np.mean((X_test.reshape(len(X_test), -1) @ W + b.reshape(-1)).argmax(axis=1) == y_test))
     if not acc >= HIDDEN_ACCURACY:
-        fail(f"trained with your net and cross_entropy on held-out data the notebook never saw, the model "
-             f"classifies {acc:.3f} of its test split correctly; expected at least {HIDDEN_ACCURACY}")
+        fail(f"{how}, the model classifies {acc:.3f} of its held-out split correctly (computed by the "
+             f"grader); expected at least {HIDDEN_ACCURACY}")
+
+
+@check(A, None, "hidden_data", points=1, hidden=True, timeout=180, requires=STUBS)
+def hidden_data(probe):
+    _train_and_evaluate(probe, 2_000_003 + probe.hidden_seed, "held-out data the notebook never saw")

@@ -17,6 +17,7 @@ from .conftest import stub_sources
 
 PRELUDE = """
 import random
+import mxnet as mx
 from mxnet import nd, autograd, init, gluon
 from mxnet.gluon import nn, loss as gloss
 w = nd.random.normal(scale=0.01, shape=(2, 1))   # notebook globals a buggy stub might read
@@ -69,7 +70,7 @@ MISTAKES = [
     ("linreg_scratch", "net", code("""
         def net(X, weights, bias):
             return nd.dot(X, w) + b
-        """), {"net.output", "net.uses_its_arguments"}),
+        """), {"net.output", "net.uses_its_arguments", "net.gradient"}),
     ("linreg_scratch", "net", code("""
         def net(X, w, b):
             return (nd.dot(X, w) + b).reshape((-1,))
@@ -77,7 +78,7 @@ MISTAKES = [
     ("linreg_scratch", "net", code("""
         def net(X, w, b):
             return nd.dot(X, w)
-        """), {"net.output"}),
+        """), {"net.output", "net.gradient"}),
     ("linreg_scratch", "square_loss", code("""
         def square_loss(y_hat, y):
             return (y_hat - y) ** 2 / 2
@@ -167,7 +168,7 @@ MISTAKES = [
     ("ndarray", "add_inplace", code("""
         def add_inplace(X, Y):
             X = X + Y
-        """), {"add_inplace.memory"}),
+        """), {"add_inplace.values", "add_inplace.no_temporary"}),
     ("ndarray", "l2_norm", code("""
         def l2_norm(x):
             return (x ** 2).sum()
@@ -183,12 +184,93 @@ MISTAKES = [
     ("ndarray", "grad_f", code("""
         def grad_f(x):
             return 2 * x
-        """), {"grad_f.values"}),
+        """), {"grad_f.values", "grad_f.autograd"}),
     ("ndarray", "arange_matrix", code("""
         import numpy as np
         def arange_matrix(rows, cols):
             return np.arange(rows * cols).reshape(rows, cols)
         """), {"arange_matrix.values"}),
+]
+
+# Blind spots of earlier probes (issue 18): each of these passed every check of its stub before.
+MISTAKES += [
+    ("ndarray", "arange_matrix", code("""
+        def arange_matrix(rows, cols):
+            return nd.arange(rows * cols, dtype='int32').reshape((rows, cols))
+        """), {"arange_matrix.values"}),
+    ("ndarray", "grad_f", code("""
+        def grad_f(x):
+            return 4 * x
+        """), {"grad_f.autograd"}),
+    ("ndarray", "grad_f", code("""
+        def grad_f(x):
+            x.attach_grad()
+            with autograd.record():
+                y = 2 * nd.dot(x.T, x)           # the book's vector formula: wrong for a matrix
+            y.backward()
+            return x.grad
+        """), {"grad_f.values", "grad_f.autograd"}),
+    ("ndarray", "add_into", code("""
+        def add_into(X, Y, Z):
+            Z += X
+            Z += Y
+        """), {"add_into.values"}),
+    ("ndarray", "add_into", code("""
+        def add_into(X, Y, Z):
+            X += Y
+            Z[:] = X
+        """), {"add_into.values"}),
+    ("ndarray", "add_into", code("""
+        def add_into(X, Y, Z):
+            Z[:] = X.asnumpy() + Y.asnumpy()
+        """), {"add_into.no_temporary"}),
+    ("ndarray", "add_inplace", code("""
+        def add_inplace(X, Y):
+            X[:] = X + Y
+        """), {"add_inplace.no_temporary"}),
+    ("linreg_scratch", "data_iter", code("""
+        def data_iter(batch_size, features, labels):
+            n = len(features); idx = list(range(n)); random.shuffle(idx)
+            for i in range(0, n, 10):
+                j = nd.array(idx[i: min(i + 10, n)])
+                yield features.take(j), labels.take(j)
+        """), {"data_iter.batch_sizes"}),
+    ("linreg_scratch", "data_iter", code("""
+        def data_iter(batch_size, features, labels):
+            n = len(features); starts = list(range(0, n - n % batch_size, batch_size)); random.shuffle(starts)
+            for i in starts + ([n - n % batch_size] if n % batch_size else []):   # blocks shuffled, last kept last
+                j = nd.array(list(range(i, min(i + batch_size, n))))
+                yield features.take(j), labels.take(j)
+        """), {"data_iter.shuffled"}),
+    ("linreg_scratch", "data_iter", code("""
+        def data_iter(batch_size, features, labels):
+            n = len(features); idx = list(range(n))
+            if features[0, 0].asscalar() == 0:       # shuffles only for the old probe data (first column 0, 1, 2, …)
+                random.shuffle(idx)
+            for i in range(0, n, batch_size):
+                j = nd.array(idx[i: min(i + batch_size, n)])
+                yield features.take(j), labels.take(j)
+        """), {"data_iter.shuffled"}),
+    ("linreg_scratch", "net", code("""
+        import numpy as np
+        def net(X, w, b):
+            return nd.array(np.dot(X.asnumpy(), w.asnumpy()) + b.asnumpy())
+        """), {"net.gradient"}),
+    ("linreg_scratch", "net", code("""
+        def net(X, w, b):
+            return nd.dot(X, w) + b.asscalar()
+        """), {"net.gradient"}),
+    ("softmax_scratch", "accuracy", code("""
+        def accuracy(y_hat, y):
+            return (y_hat.argmax(axis=1) == y).mean().asscalar()      # crashes on the notebook's int32 labels
+        """), {"accuracy.values"}),
+    ("softmax_scratch", "accuracy", code("""
+        def accuracy(y_hat, y):
+            return float((y_hat.argmax(axis=1).astype('int32') == y).astype('float32').mean().asscalar())
+        """), {"accuracy.python_float"}),
+    ("linreg_gluon", "trainer", code("""
+        trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.03, 'momentum': 0.9})
+        """), {"trainer.sgd_step"}),
 ]
 
 # Correct solutions in other styles than the reference: each must pass every check of its stub.
@@ -246,6 +328,34 @@ STYLES = [
     ("ndarray", "add_into", code("""
         def add_into(X, Y, Z):
             nd.elemwise_add(X, Y, out=Z)
+        """)),
+    ("ndarray", "add_into", code("""
+        def add_into(X, Y, Z):
+            Z[:] = X                  # MXNet makes a view of X here: no new memory
+            Z += Y
+        """)),
+    ("ndarray", "add_inplace", code("""
+        def add_inplace(X, Y):
+            nd.elemwise_add(X, Y, out=X)
+        """)),
+    ("ndarray", "grad_f", code("""
+        def grad_f(x):
+            x.attach_grad()
+            with autograd.record():
+                y = 2 * (x ** 2).sum()
+            y.backward()
+            return x.grad
+        """)),
+    ("ndarray", "arange_matrix", code("""
+        def arange_matrix(rows, cols):
+            return nd.arange(rows * cols).reshape((rows, cols))
+        """)),
+    ("softmax_scratch", "accuracy", code("""
+        def accuracy(y_hat, y):
+            return (y_hat.argmax(axis=1) == y.astype('float32')).mean().asscalar()
+        """)),
+    ("linreg_gluon", "trainer", code("""
+        trainer = gluon.Trainer(net.collect_params(), mx.optimizer.SGD(learning_rate=0.03))
         """)),
     ("ndarray", "l2_norm", code("""
         def l2_norm(x):
