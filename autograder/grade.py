@@ -71,8 +71,10 @@ def grade_notebook(path: str | Path, assignment_id: str, options: GradeOptions =
         probe = RemoteProbe(session, missing_hints=hints)
         probe.hidden_seed = hidden_seed(path)
         probe.data_root = options.data_root
-        results = one_per_crash(run_checks(assignment.id, probe))
         ran = cells_to_run(cells)
-        flags = tamper.merge(tamper.static_flags(ran), tamper.runtime_flags(session, ran))
+        static = tamper.static_flags(ran)
+        probe.tampered = bool(static)          # a crash in a check is then the forged reply's, not a grader bug
+        results = one_per_crash(run_checks(assignment.id, probe))
+        flags = tamper.merge(static, tamper.runtime_flags(session, ran))
     errors += [session.cell_errors[i] for i in sorted(session.cell_errors)]
     return Report(assignment=assignment.id, checks=results, errors=errors, flags=flags)

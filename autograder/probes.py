@@ -54,6 +54,7 @@ class Probe:
     judge_cpu_seconds = 0.0   # CPU a check may use in this process (0: no limit; in the kernel the student's
                               # own functions run in this process too, so their time is not the judge's)
     data_root = None          # the folder of the course data the judge reads (None: the loader's search path)
+    tampered = False          # the notebook was flagged statically for changing the grader (autograder.tamper)
 
     def __init__(self):
         self._answers: dict[bytes, object] = {}

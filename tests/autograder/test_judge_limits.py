@@ -162,3 +162,17 @@ def test_the_memory_plan_warns_when_the_workers_do_not_fit():
     assert "warning" not in memory_plan(1, 16, 16)
     plan = memory_plan(10_000, 2048, 4096)
     assert "10000 workers" in plan and "warning: more than this machine's" in plan
+
+
+def test_a_crashing_check_is_a_fault_unless_the_notebook_was_flagged_for_tampering():
+    """A check that crashes on an unflagged notebook is a grader bug (no grade); on a notebook flagged for
+    changing the grader, its forged replies are what crashed it: a failed check, recorded for review."""
+    def crash(probe):
+        probe.run("call", function="f")["missing field"]
+    c = Check("x.f.crash", "x", "f", 1.0, False, crash)
+    with pytest.raises(GraderFault, match="internal error in the grader"):
+        run_check(c, CountingProbe())
+    flagged = CountingProbe()
+    flagged.tampered = True
+    result = run_check(c, flagged)
+    assert not result.passed and "flagged for changing the grader" in result.message
