@@ -13,7 +13,6 @@ import json
 import sys
 from pathlib import Path
 
-from .assignments import ASSIGNMENTS
 from .faults import GraderFault
 from .judge_limits import JUDGE_MEMORY_MB, limit_judge_memory, memory_plan
 from .notebook import NotebookError
@@ -43,11 +42,17 @@ def _jobs_and_limits(parser: argparse.ArgumentParser) -> None:
     _limits_args(parser)
 
 
-def known_assignments(ids) -> bool:
-    """True when every id is an assignment; otherwise says which is not, on stderr."""
-    unknown = [a for a in ids if a not in ASSIGNMENTS]
+def known_assignments(ids, course_dir=None) -> bool:
+    """True when every id is an assignment (the kit's or the course's own); otherwise says why not, on stderr."""
+    from .registry import AssignmentError, discover
+    try:
+        known = discover(course_dir)
+    except AssignmentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+    unknown = [a for a in ids if a not in known]
     if unknown:
-        print(f"error: unknown assignment {unknown[0]!r}; known: {', '.join(ASSIGNMENTS)}", file=sys.stderr)
+        print(f"error: unknown assignment {unknown[0]!r}; known: {', '.join(sorted(known))}", file=sys.stderr)
     return not unknown
 
 
@@ -60,8 +65,11 @@ def options_from(args):
     options = GradeOptions(sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout,
                            total_timeout=args.timeout, limits=limits, judge_memory_mb=args.judge_memory_mb,
                            data_root=Path(args.data_dir).absolute() if args.data_dir else None)
-    if getattr(args, "course_dir", None) and args.command == "grade":
-        options = dataclasses.replace(options, course_dir=Path(args.course_dir).absolute())
+    if args.command == "grade":
+        from .registry import course_root
+        course = Path(args.course_dir).absolute() if args.course_dir else course_root()
+        if course is not None:          # else the kit's own course (an editable install's checkout)
+            options = dataclasses.replace(options, course_dir=course)
     return options
 
 
@@ -84,9 +92,9 @@ def write_outputs(report, args, name: str) -> None:
 
 def cmd_grade(args) -> int:
     from .grade import grade_notebook
-    if not known_assignments([args.assignment]):
-        return EXIT_CANNOT_GRADE
     options = options_from(args)
+    if not known_assignments([args.assignment], options.course_dir):
+        return EXIT_CANNOT_GRADE
     limit_judge_memory(options.judge_memory_mb)
     warn_without_release(options, args.assignment)
     try:
@@ -126,7 +134,7 @@ EXIT_INTERRUPTED = 130      # the shell's convention for a command stopped by Ct
 
 def cmd_grade_all(args) -> int:
     from .grade_all import CourseError, Interrupted, grade_all
-    if not known_assignments(args.assignment or []):
+    if not known_assignments(args.assignment or [], args.course_dir):
         return EXIT_CANNOT_GRADE
     options = options_from(args)
     if not args.scheduler:
@@ -151,7 +159,7 @@ def cmd_grade_all(args) -> int:
 
 
 def cmd_report(args) -> int:
-    if not known_assignments([args.assignment]):
+    if not known_assignments([args.assignment], args.course_dir):
         return EXIT_CANNOT_GRADE
     # The report validates no notebook: skip jsonschema's optional IRI checker, whose import (reached via
     # nbgrader → nbformat) builds a Lark grammar: 3 of the command's 7 CPU seconds (benchmarks/class_report.py).
@@ -234,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     grade = sub.add_parser("grade", help="grade one notebook")
     grade.add_argument("notebook")
-    grade.add_argument("--assignment", required=True, help=f"one of: {', '.join(ASSIGNMENTS)}")
+    grade.add_argument("--assignment", required=True, help="the assignment's id (the kit's, or the course's own)")
     grade.add_argument("--json", metavar="OUT.json")
     grade.add_argument("--junit", metavar="OUT.xml")
     grade.add_argument("--fail-under", type=float, metavar="SCORE")
@@ -254,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     every.set_defaults(func=cmd_grade_all)
 
     report = sub.add_parser("report", help="what the class got wrong: one assignment's mistakes, from the gradebook")
-    report.add_argument("assignment", help=f"one of: {', '.join(ASSIGNMENTS)}")
+    report.add_argument("assignment", help="the assignment's id (the kit's, or the course's own)")
     report.add_argument("--course-dir", default=".", metavar="DIR", help="the nbgrader course root (default: .)")
     report.add_argument("--html", metavar="OUT.html", help="also write a self-contained page with charts")
     report.add_argument("--csv", metavar="OUT.csv", help="also write one row per check and mistake")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .assignments import Assignment
+from .registry import Assignment
 from .faults import GraderFault
 
 FASHION_MNIST = "fashion-mnist"

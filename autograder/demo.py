@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .assignments import ASSIGNMENTS
+from .registry import discover
 from .jupyter_env import with_interpreter_on_path
 from .grade import COURSE_DIR
 
@@ -27,7 +27,8 @@ def build_demo_course(dest: Path, course_dir: Path = COURSE_DIR) -> Path:
         raise FileNotFoundError(f"no example submissions at {examples}")
     shutil.copytree(examples, dest / "submitted", dirs_exist_ok=True)
     env = with_interpreter_on_path(dict(os.environ))
-    assignments = sorted(p.name for p in (dest / "source").iterdir() if p.name in ASSIGNMENTS)
+    known = discover(dest)
+    assignments = sorted(p.name for p in (dest / "source").iterdir() if p.name in known)
     for assignment in assignments:
         proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
                               cwd=dest, env=env, capture_output=True, text=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import tamper
-from .assignments import get_assignment
+from .registry import discover, get_assignment
 from .judge_limits import JUDGE_MEMORY_MB
 from .checks import run_checks
 from .course_data import files_for, raise_if_data_missing
@@ -51,19 +51,31 @@ def hidden_seed(path: Path) -> int:
     return int.from_bytes(hashlib.sha256(Path(path).read_bytes()).digest()[:4], "big")
 
 
+def student_side(assignment) -> tuple[dict[str, str], tuple[Path, ...]]:
+    """What the student process imports of the assignment (its scenarios.py, if any), and which of its files
+    the sandbox must show: none of the kit's (the kit is mounted whole), a course's declaration and scenarios."""
+    path = assignment.file("scenarios")
+    if not path.is_file():
+        return {}, ()
+    code = () if assignment.shipped else (assignment.file("assignment").resolve(), path.resolve())
+    return {assignment.id: str(path.resolve())}, code
+
+
 def grade_notebook(path: str | Path, assignment_id: str, options: GradeOptions = GradeOptions()) -> Report:
     """Grade `path` as `assignment_id`. Raises NotebookError or KeyError when it cannot be graded at all,
     GraderFault when it cannot be graded fairly here (no grade rather than a wrong one)."""
     path = Path(path)
-    assignment = get_assignment(assignment_id)
+    known = discover(options.course_dir)
+    assignment = get_assignment(assignment_id, options.course_dir)
     cells = read_cells(path)
-    check_belongs(cells, assignment, path)
+    check_belongs(cells, assignment, path, known)
     errors = structure_notes(cells, assignment, release_cells(options.course_dir, assignment.id))
     stub_cells = {c.grade_id: c for c in cells if c.grade_id in assignment.stubs and not c.is_test}
     data = files_for(assignment, options.data_root)
-    with StudentSession(launcher(options.sandbox, options.limits, data), cell_timeout=options.cell_timeout,
-                        total_timeout=options.total_timeout,
-                        output_limit=options.limits.output_bytes) as session:
+    scenarios, code = student_side(assignment)
+    with StudentSession(launcher(options.sandbox, options.limits, data, code), cell_timeout=options.cell_timeout,
+                        total_timeout=options.total_timeout, output_limit=options.limits.output_bytes,
+                        scenarios=scenarios) as session:
         session.run_cells(cells_to_run(cells))
         raise_if_data_missing(session.cell_errors)
         hints = {name: f"its {msg}; fix that error and run the cell again" for name, cell in stub_cells.items()
@@ -74,7 +86,7 @@ def grade_notebook(path: str | Path, assignment_id: str, options: GradeOptions =
         ran = cells_to_run(cells)
         static = tamper.static_flags(ran)
         probe.tampered = bool(static)          # a crash in a check is then the forged reply's, not a grader bug
-        results = one_per_crash(run_checks(assignment.id, probe))
+        results = one_per_crash(run_checks(assignment, probe))
         flags = tamper.merge(static, tamper.runtime_flags(session, ran))
     errors += [session.cell_errors[i] for i in sorted(session.cell_errors)]
     return Report(assignment=assignment.id, checks=results, errors=errors, flags=flags)

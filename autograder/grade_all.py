@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, TextIO
 
-from .assignments import ASSIGNMENTS
+from .registry import discover
 from .cluster import open_executor
 from .gradebook import CourseError, CourseGradebook, Submission
 from .results import Report
@@ -127,7 +127,7 @@ def grade_unit(unit: WorkUnit) -> dict:
 def find_submissions(book: CourseGradebook, assignments: Iterable[str] | None) -> list[Submission]:
     """Every submitted notebook of the wanted assignments, sorted by assignment then student."""
     root = book.submitted_root()
-    wanted = list(assignments) if assignments else list(ASSIGNMENTS)
+    wanted = list(assignments) if assignments else list(discover(book.root))
     found = []
     notebooks: dict[str, list[str]] = {}      # one gradebook query per assignment, not per student
     if not root.is_dir():

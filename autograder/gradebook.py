@@ -39,7 +39,7 @@ from nbgrader.preprocessors import ClearHiddenTests
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, and_, delete, insert, select
 from traitlets.config.loader import PyFileConfigLoader
 
-from .assignments import ASSIGNMENTS
+from .registry import get_assignment
 from .results import Report, html_list
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -244,7 +244,7 @@ class CourseGradebook:
 
     def _set_grades(self, sub: Submission, submitted: SubmittedNotebook, report: Report | None,
                     reason: str | None) -> None:
-        test_cells = ASSIGNMENTS[sub.assignment].test_cells
+        test_cells = get_assignment(sub.assignment, self.root).test_cells
         for grade in submitted.grades:
             if grade.name not in test_cells:
                 continue          # a cell we do not grade (manually graded answer): left for the grader
@@ -260,7 +260,7 @@ class CourseGradebook:
             # nbgrader's own review mark (formgrader shows it; feedback does not). The flags' text stays in our
             # table's report: a cell comment would be rendered into the student's feedback.
             submitted.flagged = True
-        stubs = set(ASSIGNMENTS[sub.assignment].stubs)
+        stubs = set(get_assignment(sub.assignment, self.root).stubs)
         for comment in submitted.comments:
             if comment.name not in stubs:
                 continue
@@ -282,7 +282,7 @@ class CourseGradebook:
                 return
             nb = nbformat.read(release, as_version=4)
         sources = {cell.name: cell.source for cell in notebook.source_cells}
-        test_cells = ASSIGNMENTS[sub.assignment].test_cells
+        test_cells = get_assignment(sub.assignment, self.root).test_cells
         hide = ClearHiddenTests(config=self.coursedir.config, enforce_metadata=False)
         for index, cell in enumerate(nb.cells):
             meta = cell.get("metadata", {}).get("nbgrader", {})

@@ -41,8 +41,19 @@ class MissingName(Exception):
 
 
 def scenario(fn):
+    """Register `fn` under its name. Two files may not register one name: the second is refused, by name."""
+    other = _SCENARIOS.get(fn.__name__)
+    if other is not None and other.__module__ != fn.__module__:
+        raise ValueError(f"scenario {fn.__name__!r} is defined by both {other.__module__} and {fn.__module__}: "
+                         "give one of them another name")
     _SCENARIOS[fn.__name__] = fn
     return fn
+
+
+def load_scenarios(assignment_id: str, path) -> None:
+    """Import an assignment's scenarios.py (its @scenario and @stand_in register themselves), once per file."""
+    from .registry import load_file
+    load_file(path, f"d2l_assignment_{assignment_id}_scenarios")
 
 
 def seed_everything(seed: int) -> None:
@@ -188,13 +199,17 @@ def handle_of(array) -> int:
 
 # ---- generic scenarios ----
 
-def _reference_softmax(X):
-    e = (X - X.max(axis=1, keepdims=True)).exp()
-    return e / e.sum(axis=1, keepdims=True)
+# Trusted stand-ins for stubs that other stubs call, so a mistake costs only its own stub's checks;
+# an assignment's scenarios.py registers them with @stand_in("name").
+REFERENCES: dict = {}
 
 
-# Trusted stand-ins for stubs that other stubs call, so a mistake costs only its own stub's checks.
-REFERENCES = {"softmax": _reference_softmax}
+def stand_in(name: str):
+    """Register `fn` as the trusted version of the stub `name` (see `call(..., isolate=[name])`)."""
+    def register(fn):
+        REFERENCES[name] = fn
+        return fn
+    return register
 
 
 @contextlib.contextmanager
@@ -277,7 +292,7 @@ def iterate_batches(ns, function, batch_size, features, labels, passes=2):
     for _ in range(passes):
         iterator = call_student(ns, function, int(batch_size), feats, labs)
         batches = []
-        for item, cut_off in _one_pass(iterator, function, feats.shape[0], int(batch_size)):
+        for item, cut_off in one_pass(iterator, function, feats.shape[0], int(batch_size)):
             if cut_off:
                 return {"passes": out + [batches], "type": type_name(iterator), "cut_off": cut_off}
             batches.append(plain(item) if isinstance(item, (tuple, list)) else [plain(item)])
@@ -296,7 +311,7 @@ def _rows(item) -> int:
     return int(shape[0]) if isinstance(shape, tuple) and shape else 1
 
 
-def _one_pass(iterator, name, n, batch_size):
+def one_pass(iterator, name, n, batch_size):
     """(item, None) for each batch; then (None, limits) and stop if the pass grows beyond `pass_limits`,
     before the oversized batch is converted or sent."""
     limits, batches, rows = pass_limits(n, batch_size), 0, 0
@@ -308,57 +323,7 @@ def _one_pass(iterator, name, n, batch_size):
         yield item, None
 
 
-@scenario
-def sgd_step(ns, function, params, grads, lr, batch_size):
-    """Give SGD parameters with known gradients; report the arrays afterwards and whether they stayed the same."""
-    arrays = [nd_array(p) for p in params]
-    for array, grad in zip(arrays, grads):
-        array.attach_grad()
-        array.grad[:] = nd_array(grad)
-    handles = [handle_of(a) for a in arrays]
-    as_list = list(arrays)
-    call_student(ns, function, as_list, float(lr), int(batch_size))
-    return {"after": [a.asnumpy() for a in arrays],
-            "same_handles": [handle_of(a) == h for a, h in zip(arrays, handles)],
-            "list_replaced": [x is not a for x, a in zip(as_list, arrays)],
-            "list_values": [plain(x) for x in as_list]}
-
-
-@scenario
-def train_linreg(ns, features, labels, w0, b0, lr, batch_size, epochs):
-    """The book's training loop driven by the student's four stubs, from the judge's w0, b0 on the judge's
-    data. Reports each batch as data_iter yielded it and w, b after each SGD call, so the judge checks each
-    pass's composition and recomputes every update; `stopped` names a loss autograd could not follow."""
-    from mxnet import autograd
-    feats, labs = nd_array(features), nd_array(labels)
-    w, b = nd_array(w0), nd_array(b0)
-    w.attach_grad()
-    b.attach_grad()
-    size = int(batch_size)
-    reply = {"batches": [], "epochs": [], "cut_off": None, "stopped": None}
-    trajectory = []
-    for _ in range(int(epochs)):
-        count = 0
-        for item, cut_off in _one_pass(call_student(ns, "data_iter", size, feats, labs), "data_iter",
-                                       feats.shape[0], size):
-            if cut_off:
-                return dict(reply, cut_off=cut_off, **_stacked(trajectory, ("w", "b")))
-            with blamed("data_iter"):
-                X, y = item
-            with autograd.record():
-                loss = call_student(ns, "square_loss", call_student(ns, "net", X, w, b), y)
-            stopped = _backward(loss, "square_loss")
-            if stopped:
-                return dict(reply, stopped=stopped, **_stacked(trajectory, ("w", "b")))
-            call_student(ns, "SGD", [w, b], float(lr), size)
-            reply["batches"].append([plain(X), plain(y)])
-            trajectory.append([w.copy(), b.copy()])
-            count += 1
-        reply["epochs"].append(count)
-    return dict(reply, **_stacked(trajectory, ("w", "b")))
-
-
-def _stacked(trajectory, names):
+def stacked(trajectory, names):
     """Parameters after each step, one array per parameter stacked over steps (one wire blob each)."""
     if not trajectory:
         return {name: None for name in names}
@@ -369,7 +334,7 @@ def _numpy(array):
     return array if isinstance(array, np.ndarray) else array.asnumpy()
 
 
-def _backward(loss, name):
+def backward_or_why(loss, name):
     """None once loss.backward() ran; else what the student's `name` returned that autograd cannot follow."""
     if not hasattr(loss, "backward"):
         return {"function": name, "what": f"returned a {type_name(loss)} instead of an NDArray, which autograd "
@@ -391,9 +356,9 @@ def _bounded(iterator, name):
             yield item
 
 
-# ---- linreg_gluon ----
+# ---- Gluon blocks and trainers ----
 
-def _params_of(net):
+def params_of(net):
     return list(net.collect_params().values())
 
 
@@ -402,7 +367,7 @@ def restored_parameters(net):
     """Scenarios that train or step must leave the student's trained net as they found it."""
     saved = []
     try:
-        saved = [(p, p.data().copy()) for p in _params_of(net)]
+        saved = [(p, p.data().copy()) for p in params_of(net)]
     except Exception:            # noqa: BLE001 - uninitialised parameters: nothing to restore
         pass
     try:
@@ -458,7 +423,7 @@ def trainer_step(ns, trainer_name, net_name, Xs, batch_size):
             "optimizer": type_name(getattr(trainer, "_optimizer", None)),
             "trainer_covers_net": False, "steps": []}
     with restored_parameters(net):
-        params = _params_of(net)
+        params = params_of(net)
         info["trainer_covers_net"] = {id(p) for p in params} <= {id(p) for p in getattr(trainer, "_params", [])}
         with blamed(trainer_name):
             for X in Xs:
@@ -471,63 +436,6 @@ def trainer_step(ns, trainer_name, net_name, Xs, batch_size):
                 info["steps"].append({"before": before, "after": [p.data().asnumpy() for p in params],
                                       "grads": grads})
     return info
-
-
-@scenario
-def train_gluon(ns, features, labels, order, weight, bias, batch_size):
-    """Train the student's net with their loss and trainer from the judge's weight and bias, one step per row
-    of `order` (the example indices of that batch, chosen by the judge); report the parameters after every
-    step so the judge can recompute each one."""
-    from mxnet import autograd, init, nd
-    net, loss, trainer = lookup(ns, "net"), lookup(ns, "loss"), lookup(ns, "trainer")
-    feats, labs = nd_array(features), nd_array(labels)
-    reply, trajectory = {"stopped": None}, []
-    with restored_parameters(net):
-        with blamed("net"):
-            net.initialize(init.Normal(sigma=0.01), force_reinit=True)
-            net(feats[:1])                   # Dense infers its input size on the first forward pass
-            params = _params_of(net)
-            for param, value in zip(params, (weight, bias)):
-                param.set_data(nd_array(value).reshape(param.shape))
-        for rows in order:
-            idx = nd.array(np.asarray(rows, dtype=np.int64), dtype="int64")
-            X, y = feats.take(idx), labs.take(idx)
-            with blamed("net/loss"):
-                with autograd.record():
-                    batch_loss = loss(net(X), y)
-            stopped = _backward(batch_loss, "loss")
-            if stopped:
-                return dict(reply, stopped=stopped, **_stacked(trajectory, ("weight", "bias")))
-            with blamed("trainer"):
-                trainer.step(int(batch_size))
-            trajectory.append([p.data().copy() for p in params[:2]])
-    return dict(reply, **_stacked(trajectory, ("weight", "bias")))
-
-
-# ---- softmax_scratch ----
-
-@scenario
-def train_softmax(ns, features, labels, W0, b0, order, lr):
-    """Mini-batch SGD (the book's, here) on the student's net and cross_entropy, from the judge's W0, b0, one
-    step per row of `order` (the judge's batches); report W, b after every step for the judge to recompute."""
-    from mxnet import autograd, nd
-    feats, labs = nd_array(features), nd_array(labels)
-    W, b = nd_array(W0), nd_array(b0)
-    W.attach_grad()
-    b.attach_grad()
-    reply, trajectory = {"stopped": None}, []
-    for rows in order:
-        idx = nd.array(np.asarray(rows, dtype=np.int64), dtype="int64")
-        X, y = feats.take(idx), labs.take(idx)
-        with autograd.record():
-            loss = call_student(ns, "cross_entropy", call_student(ns, "net", X, W, b), y)
-        stopped = _backward(loss, "cross_entropy")
-        if stopped:
-            return dict(reply, stopped=stopped, **_stacked(trajectory, ("W", "b")))
-        for param in (W, b):
-            param[:] = param - float(lr) * param.grad / X.shape[0]
-        trajectory.append([W.copy(), b.copy()])
-    return dict(reply, **_stacked(trajectory, ("W", "b")))
 
 
 @scenario

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .checks import checks_for, run_checks
 from .probes import LocalProbe
+from .registry import get_assignment
 from .results import Report
 from .student_errors import one_per_crash
 
@@ -19,10 +20,11 @@ def check(assignment: str, function: str | None = ..., namespace: dict | None = 
     """Run the public (or only the hidden) checks of one stub — or of all stubs with `function=...`."""
     if namespace is None:
         raise TypeError("check() needs the notebook's namespace: pass globals()")
-    results = one_per_crash(run_checks(assignment, LocalProbe(namespace), function, hidden=hidden))
+    found = get_assignment(assignment)          # the kit's, or the course's own (found from the notebook's folder)
+    results = one_per_crash(run_checks(found, LocalProbe(namespace), function, hidden=hidden))
     # The public total alone reads as the grade ("4.5/9" of 10): say what the grader adds later.
-    later = 0.0 if hidden else sum(c.points for c in checks_for(assignment, function, hidden=True))
-    return Report(assignment=assignment, checks=results, hidden_points=later)
+    later = 0.0 if hidden else sum(c.points for c in checks_for(found, function, hidden=True))
+    return Report(assignment=found.id, checks=results, hidden_points=later)
 
 
 def assert_checks(assignment: str, function: str | None, namespace: dict, hidden: bool = False) -> None:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assignments import ASSIGNMENTS, Assignment
+from .registry import Assignment
 
 MAX_NOTEBOOK_BYTES = 256 << 20
 _ASSIGNMENT_VAR = re.compile(r"""^\s*D2L_ASSIGNMENT\s*=\s*["']([\w-]+)["']""", re.MULTILINE)
@@ -86,15 +86,15 @@ def declared_assignment(cells: list[Cell]) -> str | None:
     return None
 
 
-def check_belongs(cells: list[Cell], assignment: Assignment, path) -> None:
-    """NotebookError when the notebook is plainly another assignment's."""
+def check_belongs(cells: list[Cell], assignment: Assignment, path, known: dict[str, Assignment]) -> None:
+    """NotebookError when the notebook is plainly another of the `known` assignments'."""
     declared = declared_assignment(cells)
-    if declared and declared != assignment.id and declared in ASSIGNMENTS:
+    if declared and declared != assignment.id and declared in known:
         raise NotebookError(f"{path} is the {declared} notebook (D2L_ASSIGNMENT = {declared!r}), "
                             f"not {assignment.id}: grade it with --assignment {declared}")
     ids = {c.grade_id for c in cells if c.grade_id}
     if not ids & set(assignment.stubs) and not declared:
-        others = [a.id for a in ASSIGNMENTS.values() if a.id != assignment.id and set(a.stubs) <= ids]
+        others = [a.id for a in known.values() if a.id != assignment.id and set(a.stubs) <= ids]
         if others:
             raise NotebookError(f"{path} has the stub cells of {others[0]}, none of {assignment.id}: "
                                 f"grade it with --assignment {others[0]}")

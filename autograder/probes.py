@@ -81,6 +81,9 @@ class Probe:
         reply = self.run("get", name=name)
         return reply["value"], reply["type"]
 
+    def prepare(self, assignment) -> None:
+        """Called once before an assignment's checks run (a local probe imports its scenarios)."""
+
     def budget(self, function: str | None, groups_left: int) -> None:
         """The checks of `function` start now; they share what is left with the `groups_left - 1` after them.
         Only a remote probe has a clock to share; in the kernel this does nothing."""
@@ -92,6 +95,12 @@ class LocalProbe(Probe):
     def __init__(self, namespace: dict):
         super().__init__()
         self.namespace = namespace
+
+    def prepare(self, assignment) -> None:
+        """The assignment's own scenarios run here, in this process: import them (once)."""
+        if assignment.file("scenarios").is_file():
+            from . import harness
+            harness.load_scenarios(assignment.id, assignment.file("scenarios"))
 
     def _run(self, scenario, kwargs, seed):
         from . import harness

@@ -6,7 +6,8 @@
 
 Both are authored the same way, four files a folder:
 
-    assignment.py   the declaration: ID, STUBS, OUTCOME, VARIABLES — plain literals, read without running it
+    assignment.py   the declaration: ID, STUBS, OUTCOME, VARIABLES (DATASETS, SIGNATURES) — plain literals,
+                    read without running it
     checks.py       judge side: @check functions and hidden-data generators (never mounted in the sandbox)
     scenarios.py    student side: @scenario functions and @stand_in references (run inside the sandbox)
     examples.py     example submissions for `selftest`, the demo and the tests
@@ -32,7 +33,8 @@ from types import ModuleType
 SHIPPED = Path(__file__).resolve().parent / "assignments"
 GRADER_FOLDER = "grader"
 PARTS = ("assignment", "checks", "scenarios", "examples")
-DECLARATION = {"ID": str, "STUBS": tuple, "OUTCOME": bool, "VARIABLES": tuple}
+DECLARATION = {"ID": str, "STUBS": tuple, "OUTCOME": bool, "VARIABLES": tuple, "DATASETS": tuple,
+               "SIGNATURES": dict}
 
 
 class AssignmentError(Exception):
@@ -47,6 +49,8 @@ class Assignment:
     variables: tuple[str, ...]       # notebook names the outcome checks read
     folder: Path
     shipped: bool                    # part of the kit (False: a course's own)
+    datasets: tuple[str, ...] = ()   # course data the notebook loads (see autograder.course_data)
+    signatures: tuple = ()           # (stub, parameter names) pairs, for the stubs that are functions
 
     @property
     def test_cells(self) -> dict[str, str | None]:
@@ -77,6 +81,8 @@ def read_declaration(path: Path, shipped: bool = False) -> Assignment:
                     raise AssignmentError(f"{path}: {name} must be a literal (a string, tuple or bool)") from None
     values.setdefault("VARIABLES", ())
     values.setdefault("OUTCOME", False)
+    values.setdefault("DATASETS", ())
+    values.setdefault("SIGNATURES", {})
     for name, kind in DECLARATION.items():
         if name not in values:
             raise AssignmentError(f"{path}: missing {name} (see docs/authoring.md)")
@@ -86,7 +92,9 @@ def read_declaration(path: Path, shipped: bool = False) -> Assignment:
             raise AssignmentError(f"{path}: {name} must be a {kind.__name__}, not {type(values[name]).__name__}")
     if not values["ID"].isidentifier() or not all(isinstance(s, str) and s.isidentifier() for s in values["STUBS"]):
         raise AssignmentError(f"{path}: ID and every stub name must be Python identifiers")
-    return Assignment(values["ID"], values["STUBS"], values["OUTCOME"], values["VARIABLES"], path.parent, shipped)
+    signatures = tuple((stub, tuple(params)) for stub, params in values["SIGNATURES"].items())
+    return Assignment(values["ID"], values["STUBS"], values["OUTCOME"], values["VARIABLES"], path.parent, shipped,
+                      values["DATASETS"], signatures)
 
 
 def course_root(start: str | Path | None = None) -> Path | None:
@@ -148,12 +156,17 @@ def load(assignment: Assignment, part: str) -> ModuleType | None:
     Module names are private (`d2l_assignment_<id>_<part>`), so a course's folders need no package."""
     if part not in PARTS:
         raise ValueError(f"no part {part!r}; parts: {', '.join(PARTS)}")
-    path = assignment.file(part).resolve()
-    if path in _LOADED:
-        return _LOADED[path]
+    path = assignment.file(part)
     if not path.is_file():
         return None
-    name = f"d2l_assignment_{assignment.id}_{part}"
+    return load_file(path, f"d2l_assignment_{assignment.id}_{part}")
+
+
+def load_file(path: str | Path, name: str) -> ModuleType:
+    """Import the Python file `path` as module `name`, once per file in this process."""
+    path = Path(path).resolve()
+    if path in _LOADED:
+        return _LOADED[path]
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -164,3 +177,10 @@ def load(assignment: Assignment, part: str) -> ModuleType | None:
         raise
     _LOADED[path] = module
     return module
+
+
+def get_assignment(assignment, course_dir: str | Path | None = None) -> Assignment:
+    """The Assignment itself, or the one with this id (the kit's, or the course's own)."""
+    if isinstance(assignment, Assignment):
+        return assignment
+    return find(assignment, course_dir)

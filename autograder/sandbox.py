@@ -223,13 +223,14 @@ def _code_roots() -> list[Path]:
 class BubblewrapLauncher:
     """Runs the student's process as nobody, without capabilities, in namespaces of its own."""
 
-    def __init__(self, limits: Limits = Limits(), bwrap: str | None = None, data: dict[str, Path] | None = None):
+    def __init__(self, limits: Limits = Limits(), bwrap: str | None = None, data: dict[str, Path] | None = None,
+                 code: tuple[Path, ...] = ()):
         self.bwrap = bwrap or shutil.which("bwrap")
         if not self.bwrap:
             raise SandboxUnavailable(
                 "bubblewrap (bwrap) is not installed, so student code cannot be contained: install it "
                 "(apt-get install bubblewrap) or pass --no-sandbox to grade without isolation")
-        self.limits, self.data = limits, dict(data or {})
+        self.limits, self.data, self.code = limits, dict(data or {}), tuple(code)
 
     def command(self, argv: list[str], workdir: str) -> Launch:
         scratch = str(self.limits.scratch_mb << 20)
@@ -249,6 +250,10 @@ class BubblewrapLauncher:
         # so symlinks into folders the sandbox does not show still work.
         for name, source in sorted(self.data.items()):
             cmd += ["--ro-bind", str(source), f"{DATA_DIR}/{name}"]
+        # A course's own assignment: only its declaration and scenarios, read-only at their own paths (its
+        # checks and examples stay outside: the judge runs those).
+        for path in self.code:
+            cmd += ["--ro-bind", str(path), str(path)]
         # The working directory lives on the private tmpfs: same path as the host's, none of its content.
         if not Path(workdir).is_relative_to("/tmp"):
             cmd += ["--size", scratch, "--tmpfs", workdir]
@@ -262,6 +267,8 @@ class BubblewrapLauncher:
         return _launch(cmd + ["--"] + argv, self.limits)
 
 
-def launcher(sandbox: bool, limits: Limits = Limits(), data: dict[str, Path] | None = None):
-    """`data`: file name → host path of course data to show the sandboxed notebook (see course_data)."""
-    return BubblewrapLauncher(limits, data=data) if sandbox else PlainLauncher(limits)
+def launcher(sandbox: bool, limits: Limits = Limits(), data: dict[str, Path] | None = None,
+             code: tuple[Path, ...] = ()):
+    """`data`: file name → host path of course data to show the sandboxed notebook (see course_data);
+    `code`: files of a course's own assignment the student process imports (its scenarios)."""
+    return BubblewrapLauncher(limits, data=data, code=code) if sandbox else PlainLauncher(limits)

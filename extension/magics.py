@@ -114,8 +114,8 @@ class D2LMagics(Magics):
     def check(self, line):
         """Run the public checks of one stub (or all) in this kernel and show a pass/fail table."""
         args = parse_argstring(self.check, line)
-        from autograder.assignments import ASSIGNMENTS
-        assignment = resolve_assignment(args.name, args.assignment, self.shell.user_ns, ASSIGNMENTS)
+        from autograder.registry import discover
+        assignment = resolve_assignment(args.name, args.assignment, self.shell.user_ns, discover())
         if args.name is not None and args.name not in self.shell.user_ns:
             raise UsageError(f"{args.name} is not defined yet: run the cell that defines it, "
                              f"then %check {args.name} again")

@@ -7,7 +7,6 @@ student never sees). `run_checks` turns every body into a `CheckResult`; it neve
 """
 from __future__ import annotations
 
-import importlib
 import warnings
 from dataclasses import dataclass
 from typing import Callable
@@ -17,9 +16,6 @@ from ..judge_limits import judge_cpu_limit
 from ..probes import ProbeError
 from ..results import CheckResult
 from .expect import CheckFailed
-
-ASSIGNMENT_MODULES = ("ndarray", "linreg_scratch", "linreg_gluon", "softmax_scratch")
-
 
 @dataclass(frozen=True)
 class Check:
@@ -51,13 +47,13 @@ def check(assignment: str, function: str | None, name: str, points: float, hidde
     return register
 
 
-def checks_for(assignment: str, function: str | None = ..., hidden: bool | None = None) -> list[Check]:
-    """Registered checks of an assignment; `function=...` means all of them, `None` the outcome checks."""
-    for module in ASSIGNMENT_MODULES:
-        importlib.import_module(f"{__name__}.{module}")
-    if assignment not in _REGISTRY:
-        raise KeyError(f"unknown assignment {assignment!r}; known: {', '.join(sorted(_REGISTRY))}")
-    return [c for c in _REGISTRY[assignment]
+def checks_for(assignment, function: str | None = ..., hidden: bool | None = None) -> list[Check]:
+    """Registered checks of an assignment (an id, found by the registry, or an Assignment): its folder's
+    checks.py is loaded on first use. `function=...` means all of them, `None` the outcome checks."""
+    from ..registry import get_assignment, load
+    found = get_assignment(assignment)
+    load(found, "checks")
+    return [c for c in _REGISTRY.get(found.id, [])
             if (function is ... or c.function == function) and (hidden is None or c.hidden == hidden)]
 
 
@@ -99,7 +95,10 @@ def run_checks(assignment: str, probe, function: str | None = ..., hidden: bool 
     """Every selected check, stub by stub in registration order; each stub's checks get a share of the
     time left (`probe.budget`), so the order of the stubs cannot starve the later ones. A check that
     `requires` stubs is not run (and scores 0) when one of their scored checks failed earlier."""
-    checks = checks_for(assignment, function, hidden)
+    from ..registry import get_assignment
+    found = get_assignment(assignment)
+    probe.prepare(found)
+    checks = checks_for(found, function, hidden)
     groups: dict[str | None, list[Check]] = {}
     for c in checks:
         groups.setdefault(c.function, []).append(c)

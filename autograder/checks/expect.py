@@ -6,6 +6,8 @@ import numpy as np
 from ..wire import Opaque
 
 RTOL, ATOL = 1e-4, 1e-5      # float32 arithmetic in the student's process, float64 reference here
+TRUE_W, TRUE_B = np.array([2.0, -3.4]), 4.2       # the book's synthetic linear data (linreg_scratch, linreg_gluon)
+PARAM_TOLERANCE = 0.01                            # how close learned linear-model parameters must come
 
 
 class CheckFailed(Exception):

@@ -75,8 +75,10 @@ def describe_exit(code: int | None) -> str:
 class StudentProcess:
     """Context manager around the runner process."""
 
-    def __init__(self, launcher, workdir: str, output_limit: int = 1 << 20, env: dict | None = None):
+    def __init__(self, launcher, workdir: str, output_limit: int = 1 << 20, env: dict | None = None,
+                 scenarios: dict[str, str] | None = None):
         self.launcher, self.workdir, self.output_limit = launcher, workdir, output_limit
+        self.scenarios = dict(scenarios or {})     # assignment id → its scenarios.py, imported at start
         self.env = env
         self.proc: subprocess.Popen | None = None
         self.output: OutputTail | None = None
@@ -84,6 +86,8 @@ class StudentProcess:
 
     def start(self) -> "StudentProcess":
         argv = [sys.executable, "-m", "autograder.student.runner"]
+        for assignment_id, path in sorted(self.scenarios.items()):
+            argv += ["--scenarios", f"{assignment_id}={path}"]
         launch = self.launcher.command(argv, self.workdir)
         self._cleanup = launch.cleanup
         self.proc = subprocess.Popen(launch.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

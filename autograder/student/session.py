@@ -28,8 +28,9 @@ class TimedOut(ProcessGone):
 
 class StudentSession:
     def __init__(self, launcher, *, cell_timeout: float, total_timeout: float, output_limit: int,
-                 workdir: str | None = None, cells_share: float = 0.6):
+                 workdir: str | None = None, cells_share: float = 0.6, scenarios: dict[str, str] | None = None):
         self.launcher, self.cell_timeout, self.output_limit = launcher, cell_timeout, output_limit
+        self.scenarios = dict(scenarios or {})      # assignment id → scenarios.py the runner imports at start
         self.started = time.monotonic()
         self.deadline = self.started + total_timeout
         self.cells_deadline = self.started + cells_share * total_timeout
@@ -71,7 +72,7 @@ class StudentSession:
         """A fresh process that answered its first ping, or GraderFault: the student's code has not run in
         it yet, so a process that cannot start is the grader's problem (a bad interpreter path, bwrap
         refusing, a memory limit too small for Python itself), never a score."""
-        process = StudentProcess(self.launcher, self.workdir, self.output_limit).start()
+        process = StudentProcess(self.launcher, self.workdir, self.output_limit, scenarios=self.scenarios).start()
         allowed = min(START_TIMEOUT, self.remaining())
         try:
             process.request({"op": "ping"}, allowed)

@@ -143,7 +143,8 @@ def test_a_grader_bug_is_exit_2_not_exit_1():
 
 def test_the_judges_own_test_set_missing_is_a_fault_naming_the_data(tmp_path):
     """Not "internal error in the grader": the cause and where it looked."""
-    from autograder.checks.softmax_scratch import _test_set
+    from autograder import registry
+    _test_set = registry.load(registry.find("softmax_scratch"), "checks")._test_set
     with pytest.raises(GraderFault, match=r"course data missing: the grader cannot find the Fashion-MNIST test set"
                                           rf".*{tmp_path}"):
         _test_set(tmp_path)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import check
-from .expect import (close, describe, fail, hidden_linear_model, malformed_reply, numbers, param_error,
-                     replies_checked, same_values, show)
-from ..wire import Opaque
-from .linreg_scratch import PARAM_TOLERANCE, TRUE_B, TRUE_W
-from .trajectory import linear_sgd_step, stopped_message, trajectory, verify_steps
+from autograder.checks import check
+from autograder.checks.expect import (close, describe, fail, hidden_linear_model, malformed_reply, numbers,
+                                      param_error, replies_checked, same_values, show)
+from autograder.wire import Opaque
+from autograder.checks.expect import PARAM_TOLERANCE, TRUE_B, TRUE_W
+from autograder.checks.trajectory import linear_sgd_step, stopped_message, trajectory, verify_steps
 
 A = "linreg_gluon"
 LEARNING_RATE = 0.03

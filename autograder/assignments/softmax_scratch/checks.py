@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..faults import GraderFault
-from . import check
-from .expect import close, fail, malformed_reply, numbers, same_values, shape, show
-from ..probes import StudentFailure
-from .trajectory import softmax_sgd_step, stopped_message, trajectory, verify_steps
+from autograder.faults import GraderFault
+from autograder.checks import check
+from autograder.checks.expect import close, fail, malformed_reply, numbers, same_values, shape, show
+from autograder.probes import StudentFailure
+from autograder.checks.trajectory import softmax_sgd_step, stopped_message, trajectory, verify_steps
 
 A = "softmax_scratch"
 NOTEBOOK_ACCURACY = 0.80          # the book reaches ~0.84 after 5 epochs

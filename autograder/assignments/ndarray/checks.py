@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import check
-from .expect import close, fail, numbers, replies_checked, same_values, shape, show
+from autograder.checks import check
+from autograder.checks.expect import close, fail, numbers, replies_checked, same_values, shape, show
 
 A = "ndarray"
 

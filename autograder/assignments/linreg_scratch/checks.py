@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import check
-from .expect import (close, describe, fail, hidden_linear_model, malformed_reply, numbers, param_error,
-                     replies_checked, same_values, shape, show)
-from .trajectory import RowIndex, linear_sgd_step, stopped_message, trajectory, verify_steps
+from autograder.checks import check
+from autograder.checks.expect import (PARAM_TOLERANCE, TRUE_B, TRUE_W, close, describe, fail, hidden_linear_model,
+                                      malformed_reply, numbers, param_error, replies_checked, same_values, shape,
+                                      show)
+from autograder.checks.trajectory import RowIndex, linear_sgd_step, stopped_message, trajectory, verify_steps
 
 A = "linreg_scratch"
-TRUE_W, TRUE_B = np.array([2.0, -3.4]), 4.2       # the book's data (DESIGN.md)
-PARAM_TOLERANCE = 0.01
 LOSS_LIMIT = 1e-4
 
 
