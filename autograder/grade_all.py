@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, TextIO
 
-from .registry import discover
+from .registry import GRADER_FOLDER, PARTS, discover, get_assignment
 from .cluster import open_executor
 from .gradebook import CourseError, CourseGradebook, Submission
 from .results import Report
@@ -70,6 +70,7 @@ class WorkUnit:
     data: bytes                # the submitted notebook
     release: bytes | None      # the release notebook, to spot edited test cells
     options: object            # GradeOptions
+    grader: dict = field(default_factory=dict)   # a course's own assignment: its folder's files (name → bytes)
 
 
 @dataclass
@@ -86,6 +87,14 @@ class Row:
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+
+def grader_files(course_dir: Path, assignment_id: str) -> dict[str, bytes]:
+    """A course's own assignment's folder as bytes, for a work unit; {} for the kit's (workers have the kit)."""
+    found = get_assignment(assignment_id, course_dir)
+    if found.shipped:
+        return {}
+    return {part + ".py": found.file(part).read_bytes() for part in PARTS if found.file(part).is_file()}
 
 
 def grade_unit(unit: WorkUnit) -> dict:
@@ -107,6 +116,11 @@ def grade_unit(unit: WorkUnit) -> dict:
             release = course / "release" / unit.assignment / f"{unit.assignment}.ipynb"
             release.parent.mkdir(parents=True)
             release.write_bytes(unit.release)
+        if unit.grader:             # a course's own assignment travels with the unit (a Dask worker has no course)
+            folder = course / "source" / unit.assignment / GRADER_FOLDER
+            folder.mkdir(parents=True)
+            for name, content in unit.grader.items():
+                (folder / name).write_bytes(content)
         options = dataclasses.replace(unit.options, course_dir=course)
         shown = f"{unit.label}/{unit.notebook}.ipynb"
         try:
@@ -210,7 +224,8 @@ def grade_all(course_dir: str | Path, assignments: Iterable[str] | None = None, 
                     for sub, sha, data in todo:
                         release = book.release_path(sub.assignment, sub.notebook)
                         unit = WorkUnit(sub.label, sub.assignment, sub.notebook, data,
-                                        release.read_bytes() if release.is_file() else None, options)
+                                        release.read_bytes() if release.is_file() else None, options,
+                                        grader_files(book.root, sub.assignment))
                         pending[pool.submit(grade_unit, unit)] = (sub, sha)
                     for future in pool.as_completed(pending):
                         sub, sha = pending[future]

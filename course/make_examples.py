@@ -11,6 +11,8 @@ grades them):
     example-bug       the solution, except for one classic mistake per assignment
     example-crash     the solution, except for one stub that raises when it runs
 
+The buggy and crashing code is each assignment's own (its examples.py: the examples with a `student`).
+
 Run it again after regenerating a release notebook.
 """
 from __future__ import annotations
@@ -23,63 +25,20 @@ from pathlib import Path
 import nbformat
 
 COURSE = Path(__file__).resolve().parent
-ASSIGNMENTS = ("ndarray", "linreg_scratch", "linreg_gluon", "softmax_scratch")
 
-# One classic mistake per assignment: {assignment: (stub, code the student wrote)}.
-BUGS = {
-    # Z[:] = X + Y keeps Z's identity but still builds X + Y in a temporary first.
-    "ndarray": ("add_into", '''
-def add_into(X, Y, Z):
-    """Write X + Y into the existing Z without creating any NDArray, not even a temporary."""
-    Z[:] = X + Y
-'''),
-    # y has shape (n,) and y_hat (n, 1): without the reshape, broadcasting gives an (n, n) matrix.
-    "linreg_scratch": ("square_loss", '''
-def square_loss(y_hat, y):
-    """Squared loss, elementwise: (y_hat - y.reshape(y_hat.shape)) ** 2 / 2, shape of y_hat."""
-    return (y_hat - y) ** 2 / 2
-'''),
-    # A zero too many: training crawls and is far from true_w after 3 epochs.
-    "linreg_gluon": ("trainer", '''
-# Create `trainer`: gluon.Trainer over net's parameters, 'sgd', learning rate 0.03.
-trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.003})
-'''),
-    # Normalizes each column instead of each row.
-    "softmax_scratch": ("softmax", '''
-def softmax(X):
-    """Row-wise softmax of a matrix X (n, q): exp(X) divided by the sum of its row."""
-    X_exp = X.exp()
-    partition = X_exp.sum(axis=0, keepdims=True)
-    return X_exp / partition
-'''),
-}
 
-# One stub per assignment that raises: {assignment: (stub, code the student wrote)}.
-CRASHES = {
-    # NameError: `columns` is not defined.
-    "ndarray": ("arange_matrix", '''
-def arange_matrix(rows, cols):
-    """A float32 NDArray of shape (rows, cols) holding 0 .. rows*cols - 1, row-major."""
-    return nd.arange(rows * cols).reshape((rows, columns))
-'''),
-    # Shape error: (2, 1) dot (n, 2).
-    "linreg_scratch": ("net", '''
-def net(X, w, b):
-    """The linear regression model (the book's linreg): X @ w + b, shape (n, 1)."""
-    return nd.dot(w, X) + b
-'''),
-    # TypeError: the hyperparameters go in a dict, not as keyword arguments.
-    "linreg_gluon": ("trainer", '''
-# Create `trainer`: gluon.Trainer over net's parameters, 'sgd', learning rate 0.03.
-trainer = gluon.Trainer(net.collect_params(), 'sgd', learning_rate=0.03)
-'''),
-    # Shape error: the images are not flattened, (256, 1, 28, 28) dot (784, 10).
-    "softmax_scratch": ("net", '''
-def net(X, W, b):
-    """Softmax regression: flatten X to (n, num_inputs), return softmax(X W + b), shape (n, num_outputs)."""
-    return softmax(nd.dot(X, W) + b)
-'''),
-}
+def shipped() -> list[str]:
+    """The kit's assignments that have a notebook in this course."""
+    from autograder.registry import discover
+    return sorted(a for a, found in discover(COURSE).items() if found.shipped and (COURSE / "source" / a).is_dir())
+
+
+def students(assignment: str) -> dict[str, dict[str, str]]:
+    """{student: {stub: code}} of the assignment's examples that are also demo submissions (examples.py)."""
+    from autograder.registry import find, load
+    module = load(find(assignment, COURSE), "examples")
+    return {e.student: e.replace for e in getattr(module, "EXAMPLES", ()) if e.student}
+
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
@@ -114,11 +73,11 @@ def examples(assignment: str) -> dict[str, object]:
     release = read(COURSE / "release" / assignment / f"{assignment}.ipynb")
     solutions = solution_cells(read(COURSE / "source" / assignment / f"{assignment}.ipynb"))
     notebooks = {"example-correct": fill(release, solutions)}
-    for student, variants in (("example-bug", BUGS), ("example-crash", CRASHES)):
-        stub, code = variants[assignment]
-        if stub not in solutions:
-            raise KeyError(f"{assignment} has no stub {stub!r}")
-        notebooks[student] = fill(release, {**solutions, stub: code.strip("\n")})
+    for student, replace in students(assignment).items():
+        unknown = set(replace) - set(solutions)
+        if unknown:
+            raise KeyError(f"{assignment} has no stub {sorted(unknown)}")
+        notebooks[student] = fill(release, {**solutions, **{stub: code.strip("\n") for stub, code in replace.items()}})
     return notebooks
 
 
@@ -127,7 +86,7 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="only report examples that are out of date")
     args = parser.parse_args(argv)
     stale = []
-    for assignment in ASSIGNMENTS:
+    for assignment in shipped():
         for student, nb in examples(assignment).items():
             path = COURSE / "examples" / "submitted" / student / assignment / f"{assignment}.ipynb"
             text = nbformat.writes(nb).rstrip("\n") + "\n"   # as nbformat.write() ends a file

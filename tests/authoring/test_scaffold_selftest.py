@@ -75,6 +75,9 @@ def shape_again(probe):
     if numbers(out, function="scale").shape != (2, 3):
         fail("scale changed the shape")
 ''')
+    examples = broken / "source" / "lab1" / "grader" / "examples.py"
+    # keep the example that adds (it keeps the shape); drop the crash, which fails every check
+    examples.write_text(examples.read_text().split('    Example("crashes"')[0] + ")\n")
     rows = selftest_rows(broken)
     assert rows["coverage"].startswith("FAIL") and "scale.shape_again" in rows["coverage"]
     assert rows["points"].startswith("FAIL") and "test_scale has 1 points, its checks 1.5" in rows["points"]

@@ -22,27 +22,29 @@ COURSE = ROOT / "course"
 COURSE_ID = "d2l"
 KERNEL_NAME = "d2l"
 
-# Points of every graded cell, by the stub it checks ("outcome" is the whole-notebook test_outcome cell).
-# The autograder's registry uses the same numbers: change both together.
-POINTS = {
-    "ndarray": {"arange_matrix": 1, "l2_norm": 1, "l1_norm": 1, "grad_f": 2, "add_inplace": 2, "add_into": 3},
-    "linreg_scratch": {"data_iter": 3, "net": 1, "square_loss": 2, "SGD": 2, "outcome": 2},
-    "linreg_gluon": {"net": 2, "loss": 2, "trainer": 2, "outcome": 4},
-    "softmax_scratch": {"softmax": 2, "net": 2, "cross_entropy": 2, "accuracy": 2, "outcome": 2},
-}
+def _shipped():
+    from autograder.registry import discover
+    return {a: found for a, found in sorted(discover(COURSE).items()) if found.shipped}
+
+
+def _points(assignment) -> dict[str, float]:
+    """Points of every graded cell, by the stub it checks ("outcome": the test_outcome cell): the sum of the
+    points of the checks that cell runs, as the assignment's folder declares them."""
+    from autograder.checks import checks_for
+    points: dict[str, float] = {}
+    for check in checks_for(assignment):
+        key = check.function or "outcome"
+        points[key] = points.get(key, 0) + check.points
+    return {key: int(v) if float(v).is_integer() else v for key, v in points.items()}
+
+
+# Every assignment of the kit with its notebook here, found by the registry (never listed by hand).
+POINTS = {a: _points(found) for a, found in _shipped().items()}
 ASSIGNMENTS = list(POINTS)
 
-# The stubs whose solution cell defines a function, with its parameters (DESIGN.md); the others build
-# a module-level object in the cell (linreg_gluon).
-SIGNATURES = {
-    "ndarray": {"arange_matrix": ["rows", "cols"], "l2_norm": ["x"], "l1_norm": ["x"], "grad_f": ["x"],
-                "add_inplace": ["X", "Y"], "add_into": ["X", "Y", "Z"]},
-    "linreg_scratch": {"data_iter": ["batch_size", "features", "labels"], "net": ["X", "w", "b"],
-                       "square_loss": ["y_hat", "y"], "SGD": ["params", "lr", "batch_size"]},
-    "linreg_gluon": {},
-    "softmax_scratch": {"softmax": ["X"], "net": ["X", "W", "b"], "cross_entropy": ["y_hat", "y"],
-                        "accuracy": ["y_hat", "y"]},
-}
+# The stubs whose solution cell defines a function, with its parameters (the declaration's SIGNATURES);
+# the others build a module-level object in the cell (linreg_gluon).
+SIGNATURES = {a: {stub: list(params) for stub, params in found.signatures} for a, found in _shipped().items()}
 
 EXAMPLE_STUDENTS = ("example-correct", "example-bug", "example-crash")
 

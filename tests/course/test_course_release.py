@@ -182,7 +182,8 @@ def test_examples_are_up_to_date(capsys):
 def test_examples_differ_from_release_only_in_stub_cells(assignment):
     release = read(release_path(assignment))
     make_examples = load_make_examples()
-    bug_stub, crash_stub = make_examples.BUGS[assignment][0], make_examples.CRASHES[assignment][0]
+    demo = make_examples.students(assignment)
+    bug_stubs, crash_stubs = set(demo["example-bug"]), set(demo["example-crash"])
     for student in EXAMPLE_STUDENTS:
         submitted = read(COURSE / "examples" / "submitted" / student / assignment / f"{assignment}.ipynb")
         assert [c.id for c in submitted.cells] == [c.id for c in release.cells]
@@ -194,7 +195,7 @@ def test_examples_differ_from_release_only_in_stub_cells(assignment):
                 assert mine.source == given.source, (student, mine.id)
         correct = read(COURSE / "examples" / "submitted" / "example-correct" / assignment / f"{assignment}.ipynb")
         changed = {c.id for c, ok in zip(submitted.cells, correct.cells) if c.source != ok.source}
-        expected = {"example-correct": set(), "example-bug": {bug_stub}, "example-crash": {crash_stub}}[student]
+        expected = {"example-correct": set(), "example-bug": bug_stubs, "example-crash": crash_stubs}[student]
         assert changed == expected, student
 
 

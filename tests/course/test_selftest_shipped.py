@@ -1,0 +1,25 @@
+"""Every assignment the kit ships passes its own self-test — the same command an instructor runs before
+release: solution full marks, release zero, each example failing exactly what it declares, every scored
+check failed by some example, points and cells as declared, release in sync with source."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.registry import discover
+from autograder.selftest import selftest, table
+
+sys.path.insert(0, str(Path(__file__).parent))   # --import-mode=importlib: make the sibling helper importable
+from coursekit import COURSE  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("assignment", sorted(a for a, found in discover(COURSE).items() if found.shipped))
+def test_shipped_assignment_passes_its_selftest(assignment):
+    findings = selftest(assignment, COURSE)
+    print(table(assignment, findings))
+    assert all(f.ok for f in findings), table(assignment, [f for f in findings if not f.ok])
+    assert {"solution", "release zero", "coverage", "points", "release"} <= {f.what for f in findings}
