@@ -114,11 +114,13 @@ def add_into(X, Y, Z):
     """Write X + Y into the existing Z without creating any NDArray, not even a temporary."""
     Z[:] = X + Y
 '''},
-            fails=['add_into.no_temporary'], student='example-bug'),
+            fails=['add_into.no_temporary'], whole=True,
+            student='example-bug'),
     Example('crash (the demo): arange_matrix', {'arange_matrix': '''\
 def arange_matrix(rows, cols):
     """A float32 NDArray of shape (rows, cols) holding 0 .. rows*cols - 1, row-major."""
     return nd.arange(rows * cols).reshape((rows, columns))
 '''},
-            fails=['arange_matrix.values'], student='example-crash'),
+            fails=['arange_matrix.values'], whole=True,
+            student='example-crash'),
 )
