@@ -29,6 +29,7 @@ trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.03, 'mo
 loss = gloss.L2Loss()
 """}),
     Example('another correct trainer', {'trainer': """\
+import mxnet as mx
 trainer = gluon.Trainer(net.collect_params(), mx.optimizer.SGD(learning_rate=0.03))
 """}),
     Example('bug (the demo): trainer', {'trainer': """\
