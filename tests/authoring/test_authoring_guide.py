@@ -158,3 +158,15 @@ def test_check_in_a_real_kernel_beside_the_released_notebook(kit, course, tmp_pa
     assert "lab1.scale.negative_factor" in text and "FAIL" in text, text
     assert "lab1.scale.values" in text, text
     assert str(ROOT / "autograder") not in text, "the kernel imported the kit from the checkout"
+
+
+def test_stock_nbgrader_validate_runs_the_test_cells_of_a_course_assignment(kit, course, tmp_path):
+    """The notebook's own test cells find the course's folder from where nbgrader runs them."""
+    folder = course / "submitted-by-hand"
+    paths = submissions(course, folder)
+    for student, path in paths.items():
+        checked = kit_run(kit, "nbgrader", "validate", str(path), cwd=path.parent)
+        passed = "Success! Your notebook passes all the tests." in checked.stdout
+        assert passed == (student == "right"), checked.stdout + checked.stderr
+        if student == "wrong":
+            assert "lab1.scale.negative_factor" in checked.stdout, checked.stdout
