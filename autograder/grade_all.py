@@ -239,7 +239,7 @@ def grade_all(course_dir: str | Path, assignments: Iterable[str] | None = None, 
                                 book.record(sub, Report.from_dict(result["report"]), sha256=sha)
                             elif row.status == REJECTED:
                                 book.record(sub, None, reason=row.reason, sha256=sha)
-                        written += row.status in (GRADED, REJECTED)
+                            written += row.status in (GRADED, REJECTED)   # counted before a pending Ctrl-C acts
                         rows.append(row)
                         shown = f"{row.score:g}/{row.max_score:g}" if row.max_score is not None else row.status
                         progress_bar.step(f"{sub.label} {shown}")

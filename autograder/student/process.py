@@ -130,7 +130,7 @@ class StudentProcess:
         try:
             return wire.decode(frame)
         except wire.WireError as exc:   # a whole frame with refused content: the process can go on
-            raise RefusedReply(f"the reply was refused ({exc})") from None
+            raise RefusedReply(f"the notebook's process sent a reply the grader refuses ({exc})") from None
         except (MemoryError, RecursionError) as exc:
             raise RefusedReply(f"the reply was too large for the grader to decode ({type(exc).__name__})") from None
 
