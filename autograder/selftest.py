@@ -180,7 +180,7 @@ def check_gradings(assignment, source: Path, release: Path, options, workdir: Pa
             detail = "; ".join(part for part in (
                 f"declares checks that do not exist: {', '.join(sorted(unknown))}" if unknown else "",
                 f"should fail but passed: {', '.join(sorted(missing))}" if missing else "",
-                f"also failed: " + "; ".join(f"{c.id}: {c.message[:160]}" for c in report.checks
+                "also failed: " + "; ".join(f"{c.id}: {c.message[:160]}" for c in report.checks
                                              if c.id.split('.', 1)[1] in extra) if extra else ""
             ) if part)
         findings.append(Finding(f"example {example.name}", ok, detail))
