@@ -98,3 +98,15 @@ def scores(course: Path) -> dict:
 
 def rows(path: Path) -> dict:
     return {(r["assignment"], r["student"]): r for r in json.loads(path.read_text())}
+
+
+def graded_count(course: Path) -> int:
+    """Submissions grade-all has committed to the course's gradebook so far (0 before its table exists)."""
+    try:
+        db = sqlite3.connect(f"file:{course / 'gradebook.db'}?mode=ro", uri=True, timeout=1)
+        try:
+            return db.execute("SELECT count(*) FROM d2l_grader_graded").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:          # table not created yet, or locked for a moment
+        return 0

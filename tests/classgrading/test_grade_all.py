@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))   # --import-mode=importlib: make the sibling helper importable
-from classkit import (ROOT, dump_gradebook, example, grader, isolated_env, make_course, nbgrader, rows,
+from classkit import (ROOT, dump_gradebook, example, graded_count, grader, isolated_env, make_course, nbgrader, rows,
                       scores, submit)
 
 pytestmark = pytest.mark.slow
@@ -98,12 +97,12 @@ def test_killed_run_resumes_to_the_same_gradebook(tmp_path, env, reference):
     run = subprocess.Popen([sys.executable, "-m", "autograder", "grade-all", str(course), "--jobs", "2"],
                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
-    while _committed(course) < 2 and run.poll() is None and time.monotonic() < deadline:
+    while graded_count(course) < 2 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert run.poll() is None, "the run finished before it could be killed"
     run.send_signal(signal.SIGKILL)
     run.wait()
-    done_before = _committed(course)
+    done_before = graded_count(course)
     assert 2 <= done_before < 6
 
     proc = grader("grade-all", str(course), "--jobs", "2", "--json", str(tmp_path / "rows.json"), env=env)
@@ -112,16 +111,6 @@ def test_killed_run_resumes_to_the_same_gradebook(tmp_path, env, reference):
     assert statuses.count("done earlier") == done_before and statuses.count("graded") == 6 - done_before
     assert dump_gradebook(course) == dump_gradebook(reference)
 
-
-def _committed(course: Path) -> int:
-    try:
-        db = sqlite3.connect(f"file:{course / 'gradebook.db'}?mode=ro", uri=True, timeout=1)
-        try:
-            return db.execute("SELECT count(*) FROM d2l_grader_graded").fetchone()[0]
-        finally:
-            db.close()
-    except sqlite3.Error:          # table not created yet, or locked for a moment
-        return 0
 
 
 def test_dask_local_cluster_gives_the_local_pool_scores(tmp_path, env, reference, monkeypatch):

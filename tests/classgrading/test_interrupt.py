@@ -4,11 +4,9 @@ run finishes the class.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,22 +15,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))   # --import-mode=importlib: make the sibling helper importable
-from classkit import ROOT, example, grader, isolated_env, make_course, rows, submit
+from classkit import ROOT, example, graded_count, grader, isolated_env, make_course, rows, submit
 
 pytestmark = pytest.mark.slow
 
 LINE = re.compile(r"^interrupted: (\d+) graded, (\d+) left; run again to continue$")
 
-
-def _graded(course: Path) -> int:
-    try:
-        db = sqlite3.connect(f"file:{course / 'gradebook.db'}?mode=ro", uri=True, timeout=1)
-        try:
-            return db.execute("SELECT count(*) FROM d2l_grader_graded").fetchone()[0]
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return 0
 
 
 def _runners() -> list[str]:
@@ -64,7 +52,7 @@ def test_ctrl_c_stops_at_once_with_one_line_and_the_next_run_finishes(tmp_path):
                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            start_new_session=True)
     deadline = time.monotonic() + 300
-    while _graded(course) < 1 and run.poll() is None and time.monotonic() < deadline:
+    while graded_count(course) < 1 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.5)                           # the next units are in flight now
     assert run.poll() is None, "the run finished before it could be interrupted"
@@ -80,7 +68,7 @@ def test_ctrl_c_stops_at_once_with_one_line_and_the_next_run_finishes(tmp_path):
     match = LINE.match(last)
     assert match, err
     graded, left = int(match[1]), int(match[2])
-    assert graded == _graded(course) and graded >= 1 and graded + left == len(students), err
+    assert graded == graded_count(course) and graded >= 1 and graded + left == len(students), err
     assert out == ""                          # no summary table for a run that did not finish
 
     time.sleep(1.0)

@@ -11,7 +11,6 @@ not nbgrader's root-only default.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shlex
 import shutil
