@@ -61,6 +61,13 @@ def student_side(assignment) -> tuple[dict[str, str], tuple[Path, ...]]:
     return {assignment.id: str(path.resolve())}, code
 
 
+def grading_env(assignment) -> dict[str, str]:
+    """What the notebook's process is told about grading: the assignment's data limit, which the course's
+    loaders (extension.d2l) honour so the notebook's own training takes seconds. Nothing is graded from
+    that training: outcomes come from the judge's own runs of the stubs on hidden data."""
+    return {"D2L_DATA_LIMIT": str(assignment.data_limit)} if assignment.data_limit else {}
+
+
 def grade_notebook(path: str | Path, assignment_id: str, options: GradeOptions = GradeOptions()) -> Report:
     """Grade `path` as `assignment_id`. Raises NotebookError or KeyError when it cannot be graded at all,
     GraderFault when it cannot be graded fairly here (no grade rather than a wrong one)."""
@@ -73,7 +80,8 @@ def grade_notebook(path: str | Path, assignment_id: str, options: GradeOptions =
     stub_cells = {c.grade_id: c for c in cells if c.grade_id in assignment.stubs and not c.is_test}
     data = files_for(assignment, options.data_root)
     scenarios, code = student_side(assignment)
-    with StudentSession(launcher(options.sandbox, options.limits, data, code), cell_timeout=options.cell_timeout,
+    launch = launcher(options.sandbox, options.limits, data, code, grading_env(assignment))
+    with StudentSession(launch, cell_timeout=options.cell_timeout,
                         total_timeout=options.total_timeout, output_limit=options.limits.output_bytes,
                         scenarios=scenarios) as session:
         session.run_cells(cells_to_run(cells))

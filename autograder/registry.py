@@ -4,13 +4,15 @@
     <course>/source/<id>/grader/         an instructor's own, beside the source notebook (nbgrader releases
                                          it with the notebook, so students' %check and test cells find it)
 
-Both are authored the same way, four files a folder:
+Both are authored the same way, four files a folder (and an optional fifth):
 
     assignment.py   the declaration: ID, STUBS, OUTCOME, VARIABLES (DATASETS, SIGNATURES) — plain literals,
                     read without running it
     checks.py       judge side: @check functions and hidden-data generators (never mounted in the sandbox)
     scenarios.py    student side: @scenario functions and @stand_in references (run inside the sandbox)
     examples.py     example submissions for `selftest`, the demo and the tests
+    book.py         optional: the book's result the reference notebook must reach (tests/course and
+                    benchmarks/book_results.py run the source notebook top to bottom, then its PROBE)
 
     find("linreg_scratch")                              # the kit's
     find("my_lab", course_dir="course")                 # a course's own
@@ -32,9 +34,9 @@ from types import ModuleType
 
 SHIPPED = Path(__file__).resolve().parent / "assignments"
 GRADER_FOLDER = "grader"
-PARTS = ("assignment", "checks", "scenarios", "examples")
+PARTS = ("assignment", "checks", "scenarios", "examples", "book")
 DECLARATION = {"ID": str, "STUBS": tuple, "OUTCOME": bool, "VARIABLES": tuple, "DATASETS": tuple,
-               "SIGNATURES": dict}
+               "SIGNATURES": dict, "DATA_LIMIT": int}
 
 
 class AssignmentError(Exception):
@@ -51,6 +53,8 @@ class Assignment:
     shipped: bool                    # part of the kit (False: a course's own)
     datasets: tuple[str, ...] = ()   # course data the notebook loads (see autograder.course_data)
     signatures: tuple = ()           # (stub, parameter names) pairs, for the stubs that are functions
+    data_limit: int = 0              # in grading, the course's loaders give the notebook at most this many
+                                     # examples per split (0: all), so its own training takes seconds
 
     @property
     def test_cells(self) -> dict[str, str | None]:
@@ -83,6 +87,7 @@ def read_declaration(path: Path, shipped: bool = False) -> Assignment:
     values.setdefault("OUTCOME", False)
     values.setdefault("DATASETS", ())
     values.setdefault("SIGNATURES", {})
+    values.setdefault("DATA_LIMIT", 0)
     for name, kind in DECLARATION.items():
         if name not in values:
             raise AssignmentError(f"{path}: missing {name} (see docs/authoring.md)")
@@ -90,11 +95,13 @@ def read_declaration(path: Path, shipped: bool = False) -> Assignment:
             values[name] = tuple(values[name])
         if not isinstance(values[name], kind):
             raise AssignmentError(f"{path}: {name} must be a {kind.__name__}, not {type(values[name]).__name__}")
+    if values["DATA_LIMIT"] < 0:
+        raise AssignmentError(f"{path}: DATA_LIMIT must be 0 (no limit) or a positive number of examples")
     if not values["ID"].isidentifier() or not all(isinstance(s, str) and s.isidentifier() for s in values["STUBS"]):
         raise AssignmentError(f"{path}: ID and every stub name must be Python identifiers")
     signatures = tuple((stub, tuple(params)) for stub, params in values["SIGNATURES"].items())
     return Assignment(values["ID"], values["STUBS"], values["OUTCOME"], values["VARIABLES"], path.parent, shipped,
-                      values["DATASETS"], signatures)
+                      values["DATASETS"], signatures, values["DATA_LIMIT"])
 
 
 def course_root(start: str | Path | None = None) -> Path | None:

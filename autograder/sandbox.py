@@ -29,7 +29,7 @@ import signal
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -80,6 +80,7 @@ class Launch:
     argv: list[str]
     preexec: Callable[[], None]
     cleanup: Callable[[], None] = lambda: None
+    env: dict[str, str] | None = None      # the child's whole environment (None: the grader's own)
 
 
 class PidsCgroup:
@@ -178,11 +179,12 @@ class PlainLauncher:
     can outlive grading. Use it only for code you trust.
     """
 
-    def __init__(self, limits: Limits = Limits()):
-        self.limits = limits
+    def __init__(self, limits: Limits = Limits(), env: dict[str, str] | None = None):
+        self.limits, self.env = limits, dict(env or {})
 
     def command(self, argv: list[str], workdir: str) -> Launch:
-        return _launch([str(_executable(argv[0]))] + argv[1:], self.limits)
+        launch = _launch([str(_executable(argv[0]))] + argv[1:], self.limits)
+        return replace(launch, env={**os.environ, **self.env}) if self.env else launch
 
 
 def _executable(argv0: str) -> Path:
@@ -224,13 +226,14 @@ class BubblewrapLauncher:
     """Runs the student's process as nobody, without capabilities, in namespaces of its own."""
 
     def __init__(self, limits: Limits = Limits(), bwrap: str | None = None, data: dict[str, Path] | None = None,
-                 code: tuple[Path, ...] = ()):
+                 code: tuple[Path, ...] = (), env: dict[str, str] | None = None):
         self.bwrap = bwrap or shutil.which("bwrap")
         if not self.bwrap:
             raise SandboxUnavailable(
                 "bubblewrap (bwrap) is not installed, so student code cannot be contained: install it "
                 "(apt-get install bubblewrap) or pass --no-sandbox to grade without isolation")
         self.limits, self.data, self.code = limits, dict(data or {}), tuple(code)
+        self.env = dict(env or {})
 
     def command(self, argv: list[str], workdir: str) -> Launch:
         scratch = str(self.limits.scratch_mb << 20)
@@ -262,13 +265,17 @@ class BubblewrapLauncher:
                "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp", "D2L_CTX": "cpu", "PYTHONDONTWRITEBYTECODE": "1"}
         if self.data:
             env["D2L_DATA"] = DATA_DIR
+        env.update(self.env)
         for key, value in env.items():
             cmd += ["--setenv", key, value]
         return _launch(cmd + ["--"] + argv, self.limits)
 
 
 def launcher(sandbox: bool, limits: Limits = Limits(), data: dict[str, Path] | None = None,
-             code: tuple[Path, ...] = ()):
+             code: tuple[Path, ...] = (), env: dict[str, str] | None = None):
     """`data`: file name → host path of course data to show the sandboxed notebook (see course_data);
-    `code`: files of a course's own assignment the student process imports (its scenarios)."""
-    return BubblewrapLauncher(limits, data=data, code=code) if sandbox else PlainLauncher(limits)
+    `code`: files of a course's own assignment the student process imports (its scenarios);
+    `env`: variables the grader sets for the notebook (e.g. D2L_DATA_LIMIT, see grading_env)."""
+    if sandbox:
+        return BubblewrapLauncher(limits, data=data, code=code, env=env)
+    return PlainLauncher(limits, env=env)

@@ -91,7 +91,7 @@ class StudentProcess:
         launch = self.launcher.command(argv, self.workdir)
         self._cleanup = launch.cleanup
         self.proc = subprocess.Popen(launch.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, cwd=self.workdir, env=self.env,
+                                     stderr=subprocess.PIPE, cwd=self.workdir, env=launch.env or self.env,
                                      start_new_session=True, preexec_fn=launch.preexec)
         self.output = OutputTail(self.proc.stderr, self.output_limit)
         return self

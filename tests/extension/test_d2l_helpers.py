@@ -60,3 +60,28 @@ def test_train_ch3_learns_a_separable_problem():
     loss = lambda y_hat, y: -nd.pick(y_hat, y).log()                  # noqa: E731
     history = d2l.train_ch3(net, batches, batches, loss, 5, 20, [W, b], 0.5, verbose=False)
     assert history["test acc"][-1] > 0.95 and history["train loss"][-1] < history["train loss"][0]
+
+
+def test_train_ch5_trains_on_the_context_it_is_given():
+    """The book's chapter-5 loop: batches go to ctx, so a net initialised there learns and stays there."""
+    from mxnet import gluon, init
+    from mxnet.gluon import data as gdata
+    mx.random.seed(0)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(512, 1, 4, 4)).astype(np.float32)
+    y = (X.reshape(512, -1).sum(axis=1) > 0).astype(np.float32)
+    train = gdata.DataLoader(gdata.ArrayDataset(X, y), 64, shuffle=True)
+    net = nn.Sequential()
+    net.add(nn.Dense(2))
+    ctx = mx.cpu(1)
+    net.initialize(init.Xavier(), ctx=ctx)
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.5})
+    history = d2l.train_ch5(net, train, train, 64, trainer, ctx, 3, verbose=False)
+    assert history["test acc"][-1] > 0.9 and len(history["seconds"]) == 3
+    assert {p.list_ctx()[0] for p in net.collect_params().values()} == {ctx}
+
+
+def test_the_loaders_honour_the_graders_data_limit(monkeypatch):
+    monkeypatch.setenv("D2L_DATA_LIMIT", "520")
+    train, test = d2l.load_data_fashion_mnist(256)
+    assert [len(y) for _, y in train] == [256, 256, 8] and sum(len(y) for _, y in test) == 520
