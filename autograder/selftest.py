@@ -9,7 +9,8 @@ Each row is one promise the assignment makes; any row that fails makes the comma
     release         release/<id>/ is what `nbgrader generate_assignment` makes of source/<id>/ today
     solution        the source notebook's solutions earn full marks, with no error
     release zero    the untouched release notebook earns 0, and grading it is no grader fault
-    example <name>  each example fails exactly the checks it declares (and passes the rest it is judged on)
+    example <name>  each example fails exactly the checks it declares (and passes the rest it is judged on);
+                    every failed stub check's message names its stub and shows no traceback or source path
     coverage        every scored check is failed by at least one example (else: untested)
 
 Grading is the real thing (`grade_notebook`: a separate, sandboxed process unless told otherwise).
@@ -146,6 +147,24 @@ def _failed(report) -> set[str]:
     return {c.id.split(".", 1)[1] for c in report.checks if not c.passed and c.max_score > 0}
 
 
+_LEAKS = ("Traceback", 'File "', ".cc:", "src/operator", "mxnet/base.py")
+
+
+def message_faults(report) -> list[str]:
+    """What a student must never read: a failed stub check whose message does not name its stub (the reader
+    cannot tell which function to fix), or any message showing a traceback or a C++/library source path."""
+    faults = []
+    for c in report.checks:
+        if c.passed:
+            continue
+        if c.function and c.function not in c.message and not c.message.startswith("see above"):
+            faults.append(f"{c.id}: message does not name {c.function}: {c.message[:120]}")
+        leak = next((s for s in _LEAKS if s in c.message), None)
+        if leak:
+            faults.append(f"{c.id}: message shows {leak!r}: {c.message[:120]}")
+    return faults
+
+
 def check_gradings(assignment, source: Path, release: Path, options, workdir: Path) -> list[Finding]:
     findings = []
     report, fault = _graded(source, assignment, options)
@@ -171,10 +190,13 @@ def check_gradings(assignment, source: Path, release: Path, options, workdir: Pa
         judged = scored if example.whole else {c for c in scored if not c.startswith("outcome.")}
         failed = _failed(report) & judged
         unknown = set(example.fails) - scored
-        ok = failed == set(example.fails) and not unknown
+        leaks = message_faults(report)
+        ok = failed == set(example.fails) and not unknown and not leaks
         covered |= failed
         if ok:
             detail = "fails " + ", ".join(sorted(failed)) if failed else "full marks on what it is judged on"
+        elif not (failed != set(example.fails) or unknown):
+            detail = "; ".join(leaks)
         else:
             missing, extra = set(example.fails) - failed - unknown, failed - set(example.fails)
             detail = "; ".join(part for part in (

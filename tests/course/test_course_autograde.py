@@ -18,11 +18,15 @@ from pathlib import Path
 
 import pytest
 
+from autograder.registry import find
+
 sys.path.insert(0, str(Path(__file__).parent))   # --import-mode=importlib: make the sibling helper importable
 from coursekit import (ASSIGNMENTS, COURSE, COURSE_ID, KERNEL_NAME, POINTS, copy_course,  # noqa: E402
                        isolated_env, nbgrader, release_path, source_path, visible_kernels)
 
 pytestmark = pytest.mark.slow
+
+LIMITS = {a: find(a, COURSE).data_limit for a in ASSIGNMENTS}
 
 SOURCE_SOLUTION = "source-solution"
 UNTOUCHED = "untouched-release"
@@ -93,7 +97,10 @@ def graded(tmp_path_factory):
             students = {SOURCE_SOLUTION: source_path(assignment), UNTOUCHED: release_path(assignment)}
             for student in ("example-correct", "example-bug", "example-crash"):
                 students[student] = examples / student / assignment / f"{assignment}.ipynb"
-            runs[assignment] = grade(tmp_path_factory.mktemp(assignment), assignment, students)
+            # An assignment whose notebook trains for minutes declares a DATA_LIMIT; stock nbgrader re-runs
+            # that training for every submission, so here its kernels get the same limit grading uses.
+            limit = {"D2L_DATA_LIMIT": str(LIMITS[assignment])} if LIMITS[assignment] else {}
+            runs[assignment] = grade(tmp_path_factory.mktemp(assignment), assignment, students, **limit)
         return runs[assignment]
 
     return run
