@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))   # --import-mode=importlib: make the sibling helper importable
 from classkit import ROOT, example, graded_count, grader, isolated_env, make_course, rows, submit
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]   # deadlines and timings: run alone, not beside another worker
 
 LINE = re.compile(r"^interrupted: (\d+) graded, (\d+) left; run again to continue$")
 

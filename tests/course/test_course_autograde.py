@@ -25,6 +25,7 @@ from coursekit import (ASSIGNMENTS, COURSE, COURSE_ID, KERNEL_NAME, POINTS, copy
                        isolated_env, nbgrader, release_path, source_path, visible_kernels)
 
 pytestmark = pytest.mark.slow
+GROUP_BY_ASSIGNMENT = True   # one xdist group per assignment (tests/conftest.py): the file grows with the course
 
 LIMITS = {a: find(a, COURSE).data_limit for a in ASSIGNMENTS}
 

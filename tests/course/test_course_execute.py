@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))   # --import-mode=importlib: make
 from coursekit import ASSIGNMENTS, source_path  # noqa: E402
 
 pytestmark = pytest.mark.slow
+GROUP_BY_ASSIGNMENT = True   # one xdist group per assignment (tests/conftest.py): the file grows with the course
 
 
 @pytest.fixture(scope="module")

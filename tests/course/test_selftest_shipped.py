@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))   # --import-mode=importlib: make
 from coursekit import COURSE  # noqa: E402
 
 pytestmark = pytest.mark.slow
+GROUP_BY_ASSIGNMENT = True   # one xdist group per assignment (tests/conftest.py): the file grows with the course
 
 
 @pytest.mark.parametrize("assignment", sorted(a for a, found in discover(COURSE).items() if found.shipped))

@@ -19,7 +19,7 @@ import pytest
 
 from .conftest import REPO, Graded, code_cell, grade, index_of, load_source, with_cell, write
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]   # deadlines and timings: run alone, not beside another worker
 
 MARGIN = 30.0      # seconds past --timeout a submission may take: stopping the process, the report (README)
 LINREG_STUBS = ("data_iter", "net", "square_loss", "SGD")

@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import REPO, SOURCE, grade, processes_with, with_cell, write
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]   # deadlines and timings: run alone, not beside another worker
 
 
 def attack(marker: str, targets, body: str) -> str:
