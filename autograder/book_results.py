@@ -49,8 +49,11 @@ def run_source_notebook(notebook_path: Path, probe: str = "{}", data_limit: int 
     from .jupyter_env import isolated_jupyter_env
 
     nb = nbformat.read(str(notebook_path), as_version=4)
+    # numpy and MXNet scalars (a float32 loss, a numpy bool) print as the plain numbers they hold
     nb.cells.append(nbformat.v4.new_code_cell(
-        f"import json as _json\nprint({MARK!r} + _json.dumps({probe}))", id="book-probe"))
+        "_plain = lambda v: v.item() if hasattr(v, 'item') else str(v)", id="book-plain"))
+    nb.cells.append(nbformat.v4.new_code_cell(
+        f"import json as _json\nprint({MARK!r} + _json.dumps({probe}, default=_plain))", id="book-probe"))
     with tempfile.TemporaryDirectory(prefix="d2l-book-") as tmp:
         env = isolated_jupyter_env(Path(tmp), D2L_DATA_LIMIT=str(data_limit) if data_limit else None)
         saved = {key: os.environ.get(key) for key in env if key.startswith(("JUPYTER_", "IPYTHON"))}
