@@ -5,9 +5,9 @@ PROBE = """{
     "test_acc": d2l.evaluate_accuracy(test_iter, lambda X: nd.dot(X.reshape((-1, 784)), net[0].weight.data().T)
                                       + net[0].bias.data()),
     "epochs": len(history["test acc"]),
-    "last_epoch_test_acc": history["test acc"][-1],
-    "last_epoch_train_loss": history["train loss"][-1],
-    "loss_falls": history["train loss"][-1] < history["train loss"][0]}"""
+    "last_epoch_test_acc": float(history["test acc"][-1]),
+    "last_epoch_train_loss": float(history["train loss"][-1]),
+    "loss_falls": bool(history["train loss"][-1] < history["train loss"][0])}"""
 EXPECT = {"test_acc": (0.80, None), "epochs": 5, "last_epoch_test_acc": (0.80, None),
           "last_epoch_train_loss": (None, 0.55), "loss_falls": True}
 TEST_DATA_LIMIT = 0
