@@ -111,10 +111,13 @@ def export_and_load(net, prefix):
 '''},
             fails={'export_and_load.after_forward', 'export_and_load.fresh_net'}),
     Example('export_and_load: its own file name', {'export_and_load': '''\
+import os, tempfile
+
 def export_and_load(net, prefix):
+    mine = os.path.join(tempfile.gettempdir(), 'my_model')     # its own name, not the prefix it was given
     net(nd.zeros((1, 512)))
-    net.export('my_model')
-    return gluon.SymbolBlock.imports('my_model-symbol.json', ['data'], 'my_model-0000.params')
+    net.export(mine)
+    return gluon.SymbolBlock.imports(mine + '-symbol.json', ['data'], mine + '-0000.params')
 '''},
             fails={'export_and_load.after_forward', 'export_and_load.fresh_net'}),
     Example('another correct HybridMLP', {'HybridMLP': '''\
