@@ -203,3 +203,36 @@ def use_remembered() -> str | None:
 def stop_using_remembered() -> None:
     global _remembered
     _remembered = None
+
+
+# --- data-parallel lessons (multi_device) ---------------------------------------------------------
+
+def parallel_choice(count: int = 2):
+    """(contexts, why): where data-parallel lessons split their batches, and the reason in one sentence.
+
+    Every GPU when the default context is a GPU and MXNet sees at least `count` of them (the book's
+    try_all_gpus()); otherwise `count` CPU contexts, cpu(0), cpu(1)…, which MXNet treats as separate
+    devices (each array lives on one, copies between them are explicit), so data-parallel code runs
+    unchanged — but they share the same cores, so they are not faster than one. Single-device helpers
+    (`try_gpu`, `try_all_gpus`) are not affected."""
+    import mxnet as mx
+    gpus = devices.gpu_count()
+    stand_ins = [mx.cpu(i) for i in range(count)]
+    names = ", ".join(str(c) for c in stand_ins)
+    shared = (f"{names} stand in: MXNet keeps their arrays apart as on separate devices, but they share this "
+              "machine's CPU cores, so they are not faster than one")
+    if gpus >= count and default_context().device_type == "gpu":
+        return try_all_gpus(), f"MXNet sees {gpus} GPUs and the default context is a GPU: all {gpus} are used"
+    if gpus >= count:
+        return stand_ins, (f"the default context is the CPU (MXNet sees {gpus} GPUs: pick a GPU with %ctx to "
+                           f"train on them); {shared}")
+    have = f"{gpus} GPU" if gpus == 1 else "no GPU"
+    return stand_ins, f"MXNet sees {have}, fewer than {count}; {shared}"
+
+
+def data_parallel_contexts(count: int = 2, quiet: bool = False):
+    """The contexts of `parallel_choice(count)`; prints which and why (unless `quiet`)."""
+    contexts, why = parallel_choice(count)
+    if not quiet:
+        print(f"data-parallel contexts: [{', '.join(str(c) for c in contexts)}] — {why}")
+    return contexts

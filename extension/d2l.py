@@ -12,7 +12,8 @@ from .context import default_context, try_all_gpus, try_gpu  # noqa: F401  (re-e
 
 __all__ = ["synthetic_data", "load_data_fashion_mnist", "get_fashion_mnist_labels", "show_fashion_mnist",
            "sgd", "evaluate_accuracy", "train_ch3", "train_ch5", "data_limit", "plot_curves", "set_figsize", "use_svg_display",
-           "try_gpu", "try_all_gpus", "default_context", "Timer"]
+           "try_gpu", "try_all_gpus", "default_context", "Timer",
+           "data_parallel_contexts"]
 
 FASHION_MNIST_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
                         "sandal", "shirt", "sneaker", "bag", "ankle boot"]
@@ -224,3 +225,7 @@ class Timer:
 
     def sum(self) -> float:
         return sum(self.times)
+
+
+# --- multi_device helpers ---
+from .context import data_parallel_contexts  # noqa: E402  (re-exported: [gpus] or [cpu(0), cpu(1)], says why)

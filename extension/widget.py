@@ -38,6 +38,12 @@ def describe(info: devices.GPUInfo) -> str:
     return " · ".join(parts)
 
 
+def parallel_line() -> str:
+    """The device list data-parallel lessons use (`d2l.data_parallel_contexts()`), and why."""
+    contexts, why = context.parallel_choice()
+    return f"Data-parallel lessons: [{', '.join(str(c) for c in contexts)}] — {why}."
+
+
 class ContextSelector(widgets.VBox):
     """One button per device; the active one is the kernel's default context."""
 
@@ -84,6 +90,7 @@ class ContextSelector(widgets.VBox):
                  "arrays use it."]
         if len(self.buttons.options) == 1:
             lines.append(html.escape(NO_GPU_HINT))
+        lines.append(html.escape(parallel_line()))
         self.note.value = "<br>".join(lines)
 
     def summary(self) -> str:
@@ -94,6 +101,7 @@ class ContextSelector(widgets.VBox):
         else:
             lines.append("Devices: " + "; ".join(label for label, _ in self.buttons.options))
             lines.append("Switch with %ctx gpu:0 (or cpu), or set D2L_CTX before starting the kernel.")
+        lines.append(parallel_line())
         return "\n".join(lines)
 
     def _repr_mimebundle_(self, **kwargs):

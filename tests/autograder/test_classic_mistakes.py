@@ -16,6 +16,8 @@ from .conftest import stub_sources
 
 PRELUDE = """
 import random
+import time
+from extension import d2l                        # every notebook's setup cell imports it
 import mxnet as mx
 from mxnet import nd, autograd, init, gluon
 from mxnet.gluon import nn, loss as gloss
