@@ -27,7 +27,7 @@ def test_inferred_from_the_stubs_defined(assignment):
 
 
 def test_a_name_in_several_assignments_is_not_guessed():
-    with pytest.raises(UsageError, match=r"-a ASSIGNMENT net \(one of: linreg_gluon, linreg_scratch, softmax"):
+    with pytest.raises(UsageError, match=r"-a ASSIGNMENT net \(one of: [^)]*linreg_gluon, linreg_scratch, [^)]*softmax"):
         resolve_assignment("net", None, {"net": object()}, ASSIGNMENTS)
 
 
@@ -37,7 +37,7 @@ def test_nothing_defined_says_how_to_name_it():
 
 
 def test_unknown_assignment_lists_the_known_ones():
-    with pytest.raises(UsageError, match="unknown assignment 'mlp'; known: (.+, )?linreg_gluon"):
+    with pytest.raises(UsageError, match="unknown assignment 'mlp'; known: [^;]*linreg_gluon"):
         resolve_assignment(None, "mlp", {}, ASSIGNMENTS)
 
 
