@@ -4,7 +4,8 @@ An assignment folder's optional `book.py` declares what its notebook must show:
 
     PROBE            a Python expression the kernel evaluates after the last cell: a dict of plain values,
                      computed with plain MXNet from the notebook's variables (not with its own stubs)
-    EXPECT           name → (low, high), either end None for open; or an exact value (== compared)
+    EXPECT           name → (low, high) as a tuple, either end None for open; anything else (a list
+                     included) is an exact value, == compared
     TEST_DATA_LIMIT  0: the test suite runs the notebook whole and asserts EXPECT. N > 0: training takes
                      minutes on a CPU, so the suite runs it on the first N examples of each split (every cell
                      must pass, nothing asserted) and `benchmarks/book_results.py` runs it whole and asserts EXPECT.
@@ -92,7 +93,7 @@ def compare(values: dict | None, expect: dict) -> list[str]:
             misses.append(f"{name}: not reported by the probe")
             continue
         got = values[name]
-        if isinstance(want, (tuple, list)) and len(want) == 2:
+        if isinstance(want, tuple) and len(want) == 2:         # a range; a list is an exact value
             low, high = want
             if (low is not None and not got >= low) or (high is not None and not got <= high):
                 misses.append(f"{name} = {got!r}, expected in [{low}, {high}]")

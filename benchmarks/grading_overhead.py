@@ -12,6 +12,7 @@ one function-level in-kernel check < 1 s.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from pathlib import Path
@@ -20,19 +21,22 @@ import nbformat
 from nbclient import NotebookClient
 
 from autograder.grade import GradeOptions, grade_notebook
+from autograder.registry import discover, find
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-from autograder.registry import discover
-
-def execute(path: Path, test_cells: bool = True) -> float:
+def execute(path: Path, test_cells: bool = True, data_limit: int = 0) -> float:
+    """The notebook on a real kernel; with the assignment's DATA_LIMIT, as grading runs its cells (the
+    same first N examples per split), so the baseline trains on what the graded run trains on."""
     nb = nbformat.read(path, as_version=4)
     if not test_cells:
         nb.cells = [c for c in nb.cells if not (c.metadata.get("nbgrader", {}).get("grade")
                                                 and not c.metadata.get("nbgrader", {}).get("solution"))]
+    env = dict(os.environ, D2L_DATA_LIMIT=str(data_limit)) if data_limit else None
     start = time.perf_counter()
-    NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(nb, kernel_name="python3", timeout=600,
+                   resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
     return time.perf_counter() - start
 
 
@@ -68,17 +72,19 @@ def main() -> None:
     parser.add_argument("--assignment", nargs="*", help="default: every assignment the kit ships",
                         default=sorted(a for a, found in discover().items() if found.shipped))
     args = parser.parse_args()
-    print(f"{'assignment':<16} {'execute':>9} {'cells':>9} {'graded':>9} {'overhead':>9}   "
-          f"(medians of {args.repeat}, seconds; overhead = graded - cells)")
+    print(f"{'assignment':<18} {'execute':>9} {'cells':>9} {'graded':>9} {'overhead':>9} {'ratio':>6}   "
+          f"(medians of {args.repeat}, seconds; overhead = graded - cells, ratio = graded / cells)")
     for assignment in args.assignment:
         path = ROOT / "course/source" / assignment / f"{assignment}.ipynb"
         full, cells, grade = [], [], []
+        limit = find(assignment).data_limit
         for _ in range(args.repeat):
-            full.append(execute(path))
-            cells.append(execute(path, test_cells=False))
+            full.append(execute(path, data_limit=limit))
+            cells.append(execute(path, test_cells=False, data_limit=limit))
             grade.append(graded(path, assignment, sandbox=True))
         f, c, g = (statistics.median(x) for x in (full, cells, grade))
-        print(f"{assignment:<16} {f:9.2f} {c:9.2f} {g:9.2f} {g - c:+9.2f}")
+        print(f"{assignment:<18} {f:9.2f} {c:9.2f} {g:9.2f} {g - c:+9.2f} {g / c:6.2f}"
+              + (f"   (D2L_DATA_LIMIT={limit} in all three)" if limit else ""))
     first, later = in_kernel_check("linreg_scratch", "square_loss", 20)
     print(f"in-kernel check of one stub (linreg_scratch.square_loss): first call {first * 1000:.0f} ms "
           f"(MXNet already imported, as in a notebook whose stubs use it), then {later * 1000:.1f} ms median "
