@@ -38,7 +38,8 @@ def learn_kernel(ns, X, K, weight, lr, steps):
     if y_shape != [X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1] or not hasattr(Y, "reshape"):
         return {"y_shape": y_shape, "weight": None}
     with blamed("corr2d"):
-        Y = nd_array(Y.asnumpy() if hasattr(Y, "asnumpy") else np.asarray(Y, np.float64)).reshape((1, 1) + tuple(y_shape))
+        Y = nd_array(Y.asnumpy() if hasattr(Y, "asnumpy") else np.asarray(Y, np.float64))
+        Y = Y.reshape((1, 1) + tuple(y_shape))
     conv2d = nn.Conv2D(1, kernel_size=tuple(int(s) for s in K.shape))
     conv2d.initialize()
     X4 = nd_array(X).reshape((1, 1) + tuple(X.shape))
