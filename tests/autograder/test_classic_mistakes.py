@@ -16,6 +16,7 @@ from .conftest import stub_sources
 
 PRELUDE = """
 import random
+import time
 import mxnet as mx
 from mxnet import nd, autograd, init, gluon
 from mxnet.gluon import nn, loss as gloss
