@@ -291,7 +291,7 @@ def first_block(probe):
 
 CLASSES, SIZE, RADIUS = 3, 8, 2.0
 N_TRAIN, N_TEST, BATCH, EPOCHS, LR = 192, 150, 16, 3, 0.5
-HIDDEN_ACCURACY = 0.8
+HIDDEN_ACCURACY = 0.6                # chance is 1/3; every step is verified besides (see docs/course/resnet.md)
 
 
 def outcome_problem(seed: int):
