@@ -4,10 +4,10 @@
 batch size and epochs; EXPECT holds it to what it reached on this CPU (see docs/course/resnet.md). The test suite
 runs it on the first TEST_DATA_LIMIT examples of each split; benchmarks/book_results.py runs it whole."""
 PROBE = """{
-    "test_acc": d2l.evaluate_accuracy(test_iter, net, ctx),
+    "test_acc": float(d2l.evaluate_accuracy(test_iter, net, ctx)),
     "epochs": len(history["test acc"]),
-    "last_epoch_test_acc": history["test acc"][-1],
-    "loss_falls": history["train loss"][-1] < history["train loss"][0],
-    "seconds_per_epoch": sum(history["seconds"]) / len(history["seconds"])}"""
+    "last_epoch_test_acc": float(history["test acc"][-1]),
+    "loss_falls": bool(history["train loss"][-1] < history["train loss"][0]),
+    "seconds_per_epoch": float(sum(history["seconds"]) / len(history["seconds"]))}"""
 EXPECT = {"test_acc": (0.85, None), "epochs": 5, "last_epoch_test_acc": (0.85, None), "loss_falls": True}
 TEST_DATA_LIMIT = 256
