@@ -103,6 +103,13 @@ def test_stub_bodies_are_nbgraders_stub(assignment):
             assert [a.arg for a in func.args.args] == SIGNATURES[assignment][name]
             assert ast.get_docstring(func), f"{name} needs a docstring stating its contract"
             body = func.body[1:]
+        elif len(tree.body) == 1 and isinstance(tree.body[0], ast.ClassDef):
+            # class name(...): """docstring"""; each method ends in nbgrader's stub (a Block the student completes)
+            cls = tree.body[0]
+            assert cls.name == name and ast.get_docstring(cls), f"{name} needs a docstring stating its contract"
+            methods = [node for node in cls.body if isinstance(node, ast.FunctionDef)]
+            assert methods and all(ast.unparse(m.body[-1]) == STUB_BODY for m in methods), name
+            continue
         else:
             body = tree.body      # a cell that builds `name` at module level
         assert [ast.unparse(node) for node in body] == [STUB_BODY], name
