@@ -150,11 +150,11 @@ def _failed(report) -> set[str]:
 _LEAKS = ("Traceback", 'File "', ".cc:", "src/operator", "mxnet/base.py")
 
 
-def message_faults(report) -> list[str]:
+def message_faults(checks) -> list[str]:
     """What a student must never read: a failed stub check whose message does not name its stub (the reader
     cannot tell which function to fix), or any message showing a traceback or a C++/library source path."""
     faults = []
-    for c in report.checks:
+    for c in checks:
         if c.passed:
             continue
         if c.function and c.function not in c.message and not c.message.startswith("see above"):
@@ -165,7 +165,8 @@ def message_faults(report) -> list[str]:
     return faults
 
 
-def check_gradings(assignment, source: Path, release: Path, options, workdir: Path) -> list[Finding]:
+def check_gradings(assignment, source: Path, release: Path, options, workdir: Path,
+                   examples: str = "all") -> list[Finding]:
     findings = []
     report, fault = _graded(source, assignment, options)
     if fault or report.score != report.max_score or report.errors:
@@ -179,7 +180,8 @@ def check_gradings(assignment, source: Path, release: Path, options, workdir: Pa
         findings.append(Finding("release zero", ok, fault or f"{report.score:g}/{report.max_score:g}"))
     covered: set[str] = set()
     scored = None
-    for number, example in enumerate(examples_of(assignment)):
+    chosen = [ex for ex in examples_of(assignment) if examples == "all" or ex.whole or ex.student]
+    for number, example in enumerate(chosen):
         path = workdir / f"example-{number}.ipynb"
         nbformat.write(example_notebook(source, example), str(path))
         report, fault = _graded(path, assignment, options)
@@ -190,7 +192,7 @@ def check_gradings(assignment, source: Path, release: Path, options, workdir: Pa
         judged = scored if example.whole else {c for c in scored if not c.startswith("outcome.")}
         failed = _failed(report) & judged
         unknown = set(example.fails) - scored
-        leaks = message_faults(report)
+        leaks = message_faults(report.checks)
         ok = failed == set(example.fails) and not unknown and not leaks
         covered |= failed
         if ok:
@@ -209,6 +211,10 @@ def check_gradings(assignment, source: Path, release: Path, options, workdir: Pa
     if scored is None:
         from .checks import checks_for
         scored = {c.id.split(".", 1)[1] for c in checks_for(assignment) if c.points > 0}
+    if len(chosen) < len(examples_of(assignment)):
+        findings.append(Finding("coverage", True, f"not judged here: {len(examples_of(assignment)) - len(chosen)} "
+                                "quick examples left to the caller (examples='whole')"))
+        return findings
     untested = sorted(scored - covered)
     findings.append(Finding("coverage", not untested,
                             f"untested (no example fails them): {', '.join(untested)}" if untested
@@ -217,8 +223,11 @@ def check_gradings(assignment, source: Path, release: Path, options, workdir: Pa
 
 
 def selftest(assignment_id: str, course_dir: str | Path | None = None, options=None,
-             grade: bool = True) -> list[Finding]:
-    """Every finding for one assignment, in the order of the module docstring."""
+             grade: bool = True, examples: str = "all") -> list[Finding]:
+    """Every finding for one assignment, in the order of the module docstring. `examples="whole"` grades only
+    the examples that run whole or stand for a demo student; the kit's test suite does that and judges the
+    quick ones in-process (tests/autograder/test_classic_mistakes.py), which costs a second instead of a
+    sandboxed process each."""
     from .grade import GradeOptions
     course = Path(course_dir).resolve() if course_dir else registry.course_root() or Path.cwd()
     assignment = registry.find(assignment_id, course)
@@ -231,7 +240,7 @@ def selftest(assignment_id: str, course_dir: str | Path | None = None, options=N
     if grade and all(f.ok for f in findings[:1]):
         options = options or GradeOptions(course_dir=course)
         with tempfile.TemporaryDirectory(prefix="d2l-selftest-") as tmp:
-            findings += check_gradings(assignment, source, release, options, Path(tmp))
+            findings += check_gradings(assignment, source, release, options, Path(tmp), examples)
     return findings
 
 

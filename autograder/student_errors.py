@@ -40,6 +40,13 @@ def explain(function: str, ename: str, evalue: str) -> str:
     return f"{function} raised {ename}: {meaning(evalue)}".rstrip(": ")
 
 
+def reported(error: str) -> str:
+    """'<ename>: <evalue>' as a scenario reported a student's exception, made safe to show: the meaning
+    kept, MXNet's traceback and C++ paths taken out (scenarios that catch an error to describe it use this)."""
+    ename, sep, evalue = str(error).partition(": ")
+    return f"{ename}: {meaning(evalue)}".rstrip(": ") if sep else meaning(ename)
+
+
 def describe_cell_error(ename, evalue) -> str:
     """For a notebook cell that raised: 'raised <ename>: <meaning>' (the caller puts the cell's label first)."""
     ename, evalue = str(ename), str(evalue or "")

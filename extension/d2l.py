@@ -118,10 +118,11 @@ def _check_same_context(what: str, *arrays) -> None:
 
 
 def _forward(net, X, ctx, helper: str):
-    """net(X), with MXNet's bare "same context" error turned into one that says what to move where."""
+    """net(X), with MXNet's bare "same context" error turned into one that says what to move where, and scores
+    of the wrong shape refused before a loss can crash the kernel."""
     from mxnet.base import MXNetError
     try:
-        return net(X)
+        y_hat = net(X)
     except (MXNetError, ValueError, RuntimeError) as exc:
         if "context" not in str(exc):
             raise
@@ -129,6 +130,13 @@ def _forward(net, X, ctx, helper: str):
                          "'All inputs must live on the same context'). Create the parameters after choosing "
                          "the context, or move them: W = W.as_in_context(ctx) / "
                          "net.collect_params().reset_ctx(ctx)") from None
+    # MXNet 1.9 aborts the whole process (a segfault, the kernel dies) when a loss or argmax meets scores of
+    # another shape, e.g. a half-built net whose last layer is a convolution: refuse with a message instead.
+    if getattr(y_hat, "ndim", 2) != 2 or y_hat.shape[0] != X.shape[0]:
+        raise ValueError(f"{helper}: the net returned shape {tuple(y_hat.shape)} for a batch of {X.shape[0]}; it "
+                         "must return one row of class scores per example, (batch, classes): check the net's "
+                         "last layers (flatten, then a Dense layer with one unit per class)")
+    return y_hat
 
 
 def evaluate_accuracy(data_iter, net, ctx=None) -> float:

@@ -1,6 +1,11 @@
 """Every assignment the kit ships passes its own self-test — the same command an instructor runs before
 release: solution full marks, release zero, each example failing exactly what it declares, every scored
-check failed by some example, points and cells as declared, release in sync with source."""
+check failed by some example, points and cells as declared, release in sync with source.
+
+The sandbox grades the solution, the release and the examples that run whole or stand for a demo student;
+the quick examples (one mistake in one stub each, well over a hundred across the course) are judged in-process
+by tests/autograder/test_classic_mistakes.py — the same checks, the same exact-failure and message rules, and
+the coverage rule — because a sandboxed process per example would cost the suite a quarter of an hour."""
 from __future__ import annotations
 
 import sys
@@ -20,7 +25,7 @@ GROUP_BY_ASSIGNMENT = True   # one xdist group per assignment (tests/conftest.py
 
 @pytest.mark.parametrize("assignment", sorted(a for a, found in discover(COURSE).items() if found.shipped))
 def test_shipped_assignment_passes_its_selftest(assignment):
-    findings = selftest(assignment, COURSE)
+    findings = selftest(assignment, COURSE, examples="whole")
     print(table(assignment, findings))
     assert all(f.ok for f in findings), table(assignment, [f for f in findings if not f.ok])
     assert {"solution", "release zero", "coverage", "points", "release"} <= {f.what for f in findings}

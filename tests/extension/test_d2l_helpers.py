@@ -85,3 +85,20 @@ def test_the_loaders_honour_the_graders_data_limit(monkeypatch):
     monkeypatch.setenv("D2L_DATA_LIMIT", "520")
     train, test = d2l.load_data_fashion_mnist(256)
     assert [len(y) for _, y in train] == [256, 256, 8] and sum(len(y) for _, y in test) == 520
+
+
+def test_scores_of_the_wrong_shape_are_refused_before_mxnet_aborts_the_kernel():
+    """A half-built net (its stages' cell raised, leaving only convolutions) returns 4-D scores; MXNet 1.9's
+    softmax cross-entropy then segfaults the process. The course loops say what is wrong instead."""
+    from mxnet import gluon
+    from mxnet.gluon import data as gdata
+    net = nn.Sequential()
+    net.add(nn.Conv2D(4, kernel_size=3, padding=1))
+    net.initialize()
+    X = np.zeros((8, 1, 6, 6), dtype=np.float32)
+    loader = gdata.DataLoader(gdata.ArrayDataset(X, np.arange(8, dtype=np.float32)), 4)
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+    with pytest.raises(ValueError, match=r"returned shape \(4, 4, 6, 6\) for a batch of 4"):
+        d2l.train_ch5(net, loader, loader, 4, trainer, mx.cpu(), 1, verbose=False)
+    with pytest.raises(ValueError, match="one row of class scores per example"):
+        d2l.evaluate_accuracy(loader, net)

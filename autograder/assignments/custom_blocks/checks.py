@@ -16,6 +16,7 @@ import contextlib
 import numpy as np
 
 from autograder.checks import check
+from autograder.student_errors import reported
 from autograder.checks.expect import close, fail, malformed_reply, numbers, shape, show
 from autograder.probes import StudentFailure
 
@@ -127,7 +128,7 @@ def sequential_registers_children(probe):
     with malformed_reply("MySequential"):
         if reply["error"] and "initializ" in reply["error"]:
             fail(f"net.initialize() did not initialise the children added to MySequential (its forward pass then "
-                 f"raised {reply['error'][:120]}): register each child with the Block")
+                 f"raised {reported(reply['error'])[:120]}): register each child with the Block")
 
 
 # ---- CenteredLayer ----

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import check
+from autograder.student_errors import reported
 from autograder.checks.expect import close, fail, malformed_reply, numbers, show
 
 A = "hybridize"
@@ -42,7 +43,7 @@ def _inputs(seed):
 def _stage_failure(reply, name, hint):
     failed = reply.get("failed")
     if failed:
-        fail(f"{name} raised {failed['error']} at the {failed['stage']}{hint}")
+        fail(f"{name} raised {reported(failed['error'])} at the {failed['stage']}{hint}")
 
 
 def _mlp_outputs(probe, seed, hybridize):
@@ -183,7 +184,7 @@ def export_fresh_net(probe):
     with malformed_reply("export_and_load"):
         failed = reply.get("failed")
         if failed and "forward" in failed["error"]:
-            fail(f"export_and_load raised {failed['error'][:160]}… for a hybridized net that had not run yet: "
+            fail(f"export_and_load raised {reported(failed['error'])[:160]} for a hybridized net that had not run yet: "
                  "export writes the graph of the last forward pass, so run the net once (on a (1, 512) input) "
                  "before net.export(prefix)")
         _judge_roundtrip(reply, params, Xs[0], "a hybridized net that had not run yet")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import check
+from autograder.student_errors import reported
 from autograder.checks.expect import close, fail, malformed_reply, numbers, show
 from autograder.checks.trajectory import softmax_sgd_step, trajectory, verify_steps
 
@@ -134,7 +135,7 @@ def split_and_load_consecutive(probe):
             data = np.arange(12 * 2, dtype=np.float64).reshape(12, 2)
             reply = probe.run("split", data=data, k=k)
             if "raised" in reply:
-                fail(f"split_and_load raised {reply['raised']} for 12 examples on {k} devices")
+                fail(f"split_and_load raised {reported(reply['raised'])} for 12 examples on {k} devices")
             if "parts" not in reply:
                 fail(f"split_and_load returned {reply['type']}; return a list with one NDArray per context")
             parts = [numbers(p, function="split_and_load") for p in reply["parts"]]
@@ -168,7 +169,7 @@ def split_and_load_remainder(probe):
     with malformed_reply("split_and_load"):
         even = probe.run("split", data=np.arange(8.0).reshape(4, 2), k=2)
         if "raised" in even:
-            fail(f"split_and_load raised {even['raised']} for 4 examples on 2 devices, which split evenly")
+            fail(f"split_and_load raised {reported(even['raised'])} for 4 examples on 2 devices, which split evenly")
         data = np.arange(10.0).reshape(10, 1)
         reply = probe.run("split", data=data, k=4)
         if "raised" in reply:
