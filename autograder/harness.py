@@ -212,6 +212,25 @@ def stand_in(name: str):
     return register
 
 
+_ABSENT = object()
+
+
+@contextlib.contextmanager
+def notebook_globals(ns: dict, values: dict):
+    """The notebook's names set to `values` for the duration — the judge's parameters for a `net(X)` that reads
+    globals, trusted stand-ins whether or not the notebook defined them — and restored (or removed) after."""
+    saved = {name: ns.get(name, _ABSENT) for name in values}
+    try:
+        ns.update(values)
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is _ABSENT:
+                ns.pop(name, None)
+            else:
+                ns[name] = value
+
+
 @contextlib.contextmanager
 def stand_ins(ns: dict, names):
     saved = {name: ns[name] for name in names or () if name in ns}
@@ -411,6 +430,27 @@ def gluon_net(ns, name, X, weight=None, bias=None):
         except Exception:        # noqa: BLE001
             pass
     return {"type": type_name(net), "layers": layers, "output": output, "params": params}
+
+
+def gluon_steps(net, loss, trainer, features, labels, order, batch_size, params, names):
+    """The book's Gluon training step with the student's net, loss and trainer, once per row of `order` (the
+    example indices of that batch, chosen by the judge): `params` after every step, stacked under `names`, for
+    the judge to recompute each one; `stopped` says why training could not go on (no gradient, say)."""
+    from mxnet import autograd, nd
+    trajectory = []
+    for rows in order:
+        idx = nd.array(np.asarray(rows, dtype=np.int64), dtype="int64")
+        X, y = features.take(idx), labels.take(idx)
+        with blamed("net/loss"):
+            with autograd.record():
+                batch_loss = loss(net(X), y)
+        stopped = backward_or_why(batch_loss, "loss")
+        if stopped:
+            return dict(stopped=stopped, **stacked(trajectory, names))
+        with blamed("trainer"):
+            trainer.step(int(batch_size))
+        trajectory.append([p.data().copy() for p in params])
+    return dict(stopped=None, **stacked(trajectory, names))
 
 
 @scenario

@@ -150,40 +150,43 @@ def evaluate_accuracy(data_iter, net, ctx=None) -> float:
     return float(correct / total)
 
 
+def _train_epoch(net, train_iter, loss, ctx, step, helper: str) -> tuple[float, float]:
+    """One pass of the book's loop: each batch moved to ctx, summed loss, backward, `step()`.
+    Returns (mean training loss, training accuracy) over the examples seen."""
+    from mxnet import autograd
+    loss_sum, correct, n = 0.0, 0.0, 0
+    for X, y in train_iter:
+        X, y = X.as_in_context(ctx), y.as_in_context(ctx)
+        with autograd.record():
+            y_hat = _forward(net, X, ctx, helper)
+            batch_loss = loss(y_hat, y).sum()
+        batch_loss.backward()
+        step()
+        y = y.astype("float32")
+        loss_sum += batch_loss.asscalar()
+        correct += (y_hat.argmax(axis=1) == y).sum().asscalar()
+        n += y.size
+    return loss_sum / n, correct / n
+
+
 def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size, params=None, lr=None,
               trainer=None, ctx=None, verbose=True) -> dict:
     """The book's training loop for chapter 3, on the default context. Returns the per-epoch history."""
-    from mxnet import autograd
     ctx = ctx or default_context()
     if params:
         _check_same_context("train_ch3 params", *params)
         if params[0].context != ctx:
             raise ValueError(f"train_ch3: the parameters live on {params[0].context} but training runs on "
                              f"{ctx}; create them after choosing the context, or pass ctx=")
+    step = (lambda: sgd(params, lr, batch_size)) if trainer is None else (lambda: trainer.step(batch_size))
     history = {"train loss": [], "train acc": [], "test acc": []}
     for epoch in range(num_epochs):
-        loss_sum, correct, n = 0.0, 0.0, 0
-        for X, y in train_iter:
-            X, y = X.as_in_context(ctx), y.as_in_context(ctx)
-            with autograd.record():
-                y_hat = _forward(net, X, ctx, "train_ch3")
-                batch_loss = loss(y_hat, y).sum()
-            batch_loss.backward()
-            if trainer is None:
-                sgd(params, lr, batch_size)
-            else:
-                trainer.step(batch_size)
-            y = y.astype("float32")
-            loss_sum += batch_loss.asscalar()
-            correct += (y_hat.argmax(axis=1) == y).sum().asscalar()
-            n += y.size
+        train_loss, train_acc = _train_epoch(net, train_iter, loss, ctx, step, "train_ch3")
         test_acc = evaluate_accuracy(test_iter, net, ctx)
-        history["train loss"].append(loss_sum / n)
-        history["train acc"].append(correct / n)
-        history["test acc"].append(test_acc)
+        for key, value in zip(history, (train_loss, train_acc, test_acc)):
+            history[key].append(value)
         if verbose:
-            print(f"epoch {epoch + 1}, loss {loss_sum / n:.4f}, train acc {correct / n:.3f}, "
-                  f"test acc {test_acc:.3f}")
+            print(f"epoch {epoch + 1}, loss {train_loss:.4f}, train acc {train_acc:.3f}, test acc {test_acc:.3f}")
     return history
 
 
@@ -191,28 +194,19 @@ def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs, 
     """The book's training loop for chapter 5: every batch moved to `ctx` (the net's parameters must live
     there: initialise with ctx=ctx), summed softmax cross-entropy, trainer.step(batch_size).
     Returns the per-epoch history, seconds per epoch included."""
-    from mxnet import autograd, gluon
+    from mxnet import gluon
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
     history = {"train loss": [], "train acc": [], "test acc": [], "seconds": []}
     for epoch in range(num_epochs):
-        loss_sum, correct, n, start = 0.0, 0.0, 0, time.perf_counter()
-        for X, y in train_iter:
-            X, y = X.as_in_context(ctx), y.as_in_context(ctx)
-            with autograd.record():
-                y_hat = _forward(net, X, ctx, "train_ch5")
-                batch_loss = loss(y_hat, y).sum()
-            batch_loss.backward()
-            trainer.step(batch_size)
-            y = y.astype("float32")
-            loss_sum += batch_loss.asscalar()
-            correct += (y_hat.argmax(axis=1) == y).sum().asscalar()
-            n += y.size
+        start = time.perf_counter()
+        train_loss, train_acc = _train_epoch(net, train_iter, loss, ctx, lambda: trainer.step(batch_size),
+                                             "train_ch5")
         test_acc = evaluate_accuracy(test_iter, net, ctx)
         seconds = time.perf_counter() - start
-        for key, value in zip(history, (loss_sum / n, correct / n, test_acc, seconds)):
+        for key, value in zip(history, (train_loss, train_acc, test_acc, seconds)):
             history[key].append(value)
         if verbose:
-            print(f"epoch {epoch + 1}, loss {loss_sum / n:.4f}, train acc {correct / n:.3f}, "
+            print(f"epoch {epoch + 1}, loss {train_loss:.4f}, train acc {train_acc:.3f}, "
                   f"test acc {test_acc:.3f}, time {seconds:.1f} sec")
     return history
 

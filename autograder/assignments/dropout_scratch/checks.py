@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from autograder.checks import check
-from autograder.checks.expect import close, fail, malformed_reply, numbers, same_values, shape, show
+from autograder.checks.expect import close, fail, malformed_reply, numbers, shape, show
 from autograder.checks.trajectory import stopped_message, trajectory, verify_steps
 
 A = "dropout_scratch"

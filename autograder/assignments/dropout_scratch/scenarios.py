@@ -8,30 +8,12 @@ and every training step exactly, and a wrong `dropout` costs only dropout's own 
 """
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 
-from autograder.harness import (backward_or_why, blamed, call_student, lookup, nd_array, plain, scenario, stacked,
-                                type_name)
+from autograder.harness import (backward_or_why, blamed, call_student, lookup, nd_array, notebook_globals, plain,
+                                scenario, stacked, type_name)
 
 PARAMS = ("W1", "b1", "W2", "b2", "W3", "b3")
-_ABSENT = object()
-
-
-@contextlib.contextmanager
-def notebook_globals(ns: dict, values: dict):
-    """The notebook's names set to `values` inside, restored (or removed again) afterwards."""
-    saved = {name: ns.get(name, _ABSENT) for name in values}
-    try:
-        ns.update(values)
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is _ABSENT:
-                ns.pop(name, None)
-            else:
-                ns[name] = value
 
 
 class JudgeMasks:

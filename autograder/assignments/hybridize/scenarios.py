@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from autograder.harness import StudentCodeError, call_student, lookup, nd_array, plain, scenario, type_name
+from autograder.harness import StudentCodeError, call_student, nd_array, plain, scenario, type_name
 
 
 def _set_by_shape(net, params):

@@ -2,10 +2,7 @@
 functions on the judge's inputs and report plain values, never verdicts."""
 from __future__ import annotations
 
-import numpy as np
-
-from autograder.harness import (backward_or_why, blamed, lookup, nd_array, params_of, restored_parameters, scenario,
-                                stacked)
+from autograder.harness import blamed, gluon_steps, lookup, nd_array, params_of, restored_parameters, scenario
 
 
 @scenario
@@ -13,10 +10,9 @@ def train_gluon(ns, features, labels, order, weight, bias, batch_size):
     """Train the student's net with their loss and trainer from the judge's weight and bias, one step per row
     of `order` (the example indices of that batch, chosen by the judge); report the parameters after every
     step so the judge can recompute each one."""
-    from mxnet import autograd, init, nd
+    from mxnet import init
     net, loss, trainer = lookup(ns, "net"), lookup(ns, "loss"), lookup(ns, "trainer")
     feats, labs = nd_array(features), nd_array(labels)
-    reply, trajectory = {"stopped": None}, []
     with restored_parameters(net):
         with blamed("net"):
             net.initialize(init.Normal(sigma=0.01), force_reinit=True)
@@ -24,16 +20,4 @@ def train_gluon(ns, features, labels, order, weight, bias, batch_size):
             params = params_of(net)
             for param, value in zip(params, (weight, bias)):
                 param.set_data(nd_array(value).reshape(param.shape))
-        for rows in order:
-            idx = nd.array(np.asarray(rows, dtype=np.int64), dtype="int64")
-            X, y = feats.take(idx), labs.take(idx)
-            with blamed("net/loss"):
-                with autograd.record():
-                    batch_loss = loss(net(X), y)
-            stopped = backward_or_why(batch_loss, "loss")
-            if stopped:
-                return dict(reply, stopped=stopped, **stacked(trajectory, ("weight", "bias")))
-            with blamed("trainer"):
-                trainer.step(int(batch_size))
-            trajectory.append([p.data().copy() for p in params[:2]])
-    return dict(reply, **stacked(trajectory, ("weight", "bias")))
+        return gluon_steps(net, loss, trainer, feats, labs, order, batch_size, params[:2], ("weight", "bias"))

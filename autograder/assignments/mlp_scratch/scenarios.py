@@ -3,12 +3,10 @@ globals W1, b1, W2, b2, so the judge sets them to its own arrays for the call (a
 after); they report plain values, never verdicts."""
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 
-from autograder.harness import (backward_or_why, blamed, call_student, nd_array, plain, scenario, stacked,
-                                stand_in, stand_ins, type_name)
+from autograder.harness import (backward_or_why, blamed, call_student, nd_array, notebook_globals, plain, scenario,
+                                stacked, stand_in, stand_ins, type_name)
 
 PARAMS = ("W1", "b1", "W2", "b2")
 
@@ -20,20 +18,9 @@ def reference_relu(X):
     return nd.maximum(X, 0)
 
 
-@contextlib.contextmanager
 def judge_globals(ns, arrays):
-    """W1, b1, W2, b2 in the notebook's namespace are the judge's arrays inside; the notebook's own after."""
-    missing = object()
-    saved = {name: ns.get(name, missing) for name in PARAMS}
-    try:
-        ns.update(zip(PARAMS, arrays))
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                ns.pop(name, None)
-            else:
-                ns[name] = value
+    """The judge's W1, b1, W2, b2 as the notebook's globals for the duration; the notebook's own after."""
+    return notebook_globals(ns, dict(zip(PARAMS, arrays)))
 
 
 @scenario

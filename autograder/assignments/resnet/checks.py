@@ -3,8 +3,6 @@ resnet_block (its Residuals, judged with a trusted Residual), and an outcome: a 
 student's resnet_block and Residual, trained on a problem the judge chose, every SGD step recomputed here."""
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 
 from autograder.checks import check

@@ -2,10 +2,8 @@
 net, loss and trainer on the judge's inputs and report plain values, never verdicts."""
 from __future__ import annotations
 
-import numpy as np
-
-from autograder.harness import (StudentCodeError, backward_or_why, blamed, gluon_net, lookup, nd_array, params_of,
-                                restored_parameters, scenario, stacked)
+from autograder.harness import (StudentCodeError, blamed, gluon_net, gluon_steps, lookup, nd_array, params_of,
+                                restored_parameters, scenario)
 
 
 def _shapes_known(net, X) -> None:
@@ -32,26 +30,12 @@ def softmax_gluon_train(ns, features, labels, order, weight, bias, batch_size):
     """The book's training step with the student's net, loss and trainer, from the judge's weight and bias,
     one step per row of `order` (the judge's batches, labels int32 as the DataLoader gives them); report
     weight and bias after every step for the judge to recompute."""
-    from mxnet import autograd, nd
     net, loss, trainer = lookup(ns, "net"), lookup(ns, "loss"), lookup(ns, "trainer")
     feats, labs = nd_array(features), nd_array(labels, dtype="int32")
-    reply, trajectory = {"stopped": None}, []
     _shapes_known(net, features[:1])
     with restored_parameters(net):
         with blamed("net"):
             params = params_of(net)
             for param, value in zip(params, (weight, bias)):
                 param.set_data(nd_array(value).reshape(param.shape))
-        for rows in order:
-            idx = nd.array(np.asarray(rows, dtype=np.int64), dtype="int64")
-            X, y = feats.take(idx), labs.take(idx)
-            with blamed("net/loss"):
-                with autograd.record():
-                    batch_loss = loss(net(X), y)
-            stopped = backward_or_why(batch_loss, "loss")
-            if stopped:
-                return dict(reply, stopped=stopped, **stacked(trajectory, ("weight", "bias")))
-            with blamed("trainer"):
-                trainer.step(int(batch_size))
-            trajectory.append([p.data().copy() for p in params[:2]])
-    return dict(reply, **stacked(trajectory, ("weight", "bias")))
+        return gluon_steps(net, loss, trainer, feats, labs, order, batch_size, params[:2], ("weight", "bias"))
