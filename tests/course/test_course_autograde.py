@@ -1,8 +1,8 @@
 """Stock nbgrader grades the course: generate_assignment, then autograde, read back from the gradebook.
 
-Each assignment is generated in a tmp copy of the course and five submissions are autograded in one
+Each assignment is generated in a tmp copy of the course and its submissions are autograded in one
 `nbgrader autograde` run: the source notebook itself (the reference solution, hidden tests included),
-the untouched release notebook, and the three shipped examples. The scores come from nbgrader's
+the untouched release notebook, and — for the assignments that run whole in seconds — the three shipped examples. The scores come from nbgrader's
 gradebook API, as an instructor's `nbgrader export` would see them.
 
 The notebooks ask for the `d2l` kernelspec. These runs keep every Jupyter directory in tmp, so it is
@@ -28,6 +28,11 @@ pytestmark = pytest.mark.slow
 GROUP_BY_ASSIGNMENT = True   # one xdist group per assignment (tests/conftest.py): the file grows with the course
 
 LIMITS = {a: find(a, COURSE).data_limit for a in ASSIGNMENTS}
+# The example students under stock nbgrader too, for the assignments that run whole in seconds (no training
+# outcome, no data limit). Every example of every assignment is judged by the same in-kernel checks in
+# tests/autograder/test_classic_mistakes.py and graded by `grade` in test_selftest_shipped.py and the demo
+# tests; a kernel per example per assignment here would add a quarter of an hour for no new mechanism.
+WITH_EXAMPLES = [a for a in ASSIGNMENTS if not LIMITS[a] and not find(a, COURSE).outcome]
 
 SOURCE_SOLUTION = "source-solution"
 UNTOUCHED = "untouched-release"
@@ -96,7 +101,7 @@ def graded(tmp_path_factory):
         if assignment not in runs:
             examples = COURSE / "examples" / "submitted"
             students = {SOURCE_SOLUTION: source_path(assignment), UNTOUCHED: release_path(assignment)}
-            for student in ("example-correct", "example-bug", "example-crash"):
+            for student in ("example-correct", "example-bug", "example-crash") if assignment in WITH_EXAMPLES else ():
                 students[student] = examples / student / assignment / f"{assignment}.ipynb"
             # An assignment whose notebook trains for minutes declares a DATA_LIMIT; stock nbgrader re-runs
             # that training for every submission, so here its kernels get the same limit grading uses.
@@ -127,14 +132,14 @@ def test_untouched_release_gets_zero(assignment, graded):
     assert result.scores[UNTOUCHED] == 0, result.cells[UNTOUCHED]
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", WITH_EXAMPLES)
 def test_example_correct_gets_full_marks(assignment, graded):
     result = graded(assignment)
     assert result.scores["example-correct"] == result.max_score, result.cells["example-correct"]
 
 
 @pytest.mark.parametrize("student", ["example-bug", "example-crash"])
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", WITH_EXAMPLES)
 def test_broken_example_loses_the_points_of_its_stub(assignment, student, graded):
     result = graded(assignment)
     [stub] = load_make_examples().students(assignment)[student]
