@@ -21,9 +21,21 @@ def test_the_notebook_variable_names_it():
     assert resolve_assignment("SGD", None, {"D2L_ASSIGNMENT": "linreg_scratch"}, ASSIGNMENTS) == "linreg_scratch"
 
 
-@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+STUB_SETS = [set(a.stubs) for a in ASSIGNMENTS.values()]
+UNIQUE = sorted(a for a, found in ASSIGNMENTS.items() if STUB_SETS.count(set(found.stubs)) == 1)
+SHARED = sorted(a for a in ASSIGNMENTS if a not in UNIQUE)      # linreg_gluon, softmax_gluon: net, loss, trainer
+
+
+@pytest.mark.parametrize("assignment", UNIQUE)
 def test_inferred_from_the_stubs_defined(assignment):
     assert resolve_assignment(None, None, stubs(assignment), ASSIGNMENTS) == assignment
+
+
+@pytest.mark.parametrize("assignment", SHARED)
+def test_the_same_stubs_in_two_assignments_are_not_guessed(assignment):
+    """Two assignments with the same stub names (the Gluon cells net, loss, trainer): %check asks, listing them."""
+    with pytest.raises(UsageError, match="cannot tell which assignment"):
+        resolve_assignment(None, None, stubs(assignment), ASSIGNMENTS)
 
 
 def test_a_name_in_several_assignments_is_not_guessed():
