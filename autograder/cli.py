@@ -31,8 +31,9 @@ def _limits_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--judge-memory-mb", type=int, default=JUDGE_MEMORY_MB,
                         help="address-space limit of the grading process itself (each grade-all worker); 0: none")
     parser.add_argument("--data-dir", metavar="DIR",
-                        help="the folder holding Fashion-MNIST (default: $D2L_DATA, "
-                             "~/.mxnet/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist)")
+                        help="the folder holding the course data: Fashion-MNIST's files, the poems' tang300 (default: "
+                             "$D2L_DATA, ~/.mxnet/datasets/…, /usr/share/datasets/fashion-mnist, "
+                             "/usr/share/games/fortunes/tang300)")
 
 
 def _jobs_and_limits(parser: argparse.ArgumentParser) -> None:

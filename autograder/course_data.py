@@ -14,28 +14,47 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .registry import Assignment
+from .registry import KNOWN_DATASETS, Assignment
 from .faults import GraderFault
 
-FASHION_MNIST = "fashion-mnist"
-# What the kit's loader raises when the files are absent or damaged; in a notebook cell, never the student's doing.
-DATA_ERRORS = ("FashionMNISTNotFound", "IDXFormatError")
+FASHION_MNIST, TANG_POEMS = KNOWN_DATASETS    # the names assignment.py's DATASETS may use
+# What the kit's loaders raise when the files are absent or damaged; in a notebook cell, never the student's doing.
+DATA_ERRORS = ("FashionMNISTNotFound", "IDXFormatError", "TangPoemsNotFound", "PoemsFormatError")
 
 
 def files_for(assignment: Assignment, root: str | Path | None = None) -> dict[str, Path]:
     """File name → resolved host path of every data file `assignment` needs; GraderFault if any is missing."""
-    if FASHION_MNIST not in assignment.datasets:
-        return {}
+    files = {}
+    if FASHION_MNIST in assignment.datasets:
+        files.update(_fashion_mnist(assignment, root))
+    if TANG_POEMS in assignment.datasets:
+        files.update(_tang_poems(assignment, root))
+    return files
+
+
+def _fashion_mnist(assignment: Assignment, root) -> dict[str, Path]:
     from extension.fashion_mnist import FashionMNISTNotFound, locate
     files = {}
     for train in (True, False):
         try:
             paths = locate(train=train, root=root)
         except FashionMNISTNotFound as exc:
-            raise GraderFault(f"course data missing: {assignment.id} needs Fashion-MNIST, which this grader "
-                              f"cannot find ({_one_line(exc)})") from None
+            raise _missing(assignment, "Fashion-MNIST", exc) from None
         files.update({path.name: path.resolve() for path in paths})
     return files
+
+
+def _tang_poems(assignment: Assignment, root) -> dict[str, Path]:
+    from extension.tang_poems import FILE_NAME, TangPoemsNotFound, locate
+    try:
+        return {FILE_NAME: locate(root).resolve()}   # mounted under its own name, where the loader looks
+    except TangPoemsNotFound as exc:
+        raise _missing(assignment, "the Tang poems", exc) from None
+
+
+def _missing(assignment: Assignment, what: str, exc: Exception) -> GraderFault:
+    return GraderFault(f"course data missing: {assignment.id} needs {what}, which this grader "
+                       f"cannot find ({_one_line(exc)})")
 
 
 def raise_if_data_missing(cell_errors: dict[int, str]) -> None:

@@ -35,6 +35,7 @@ from types import ModuleType
 SHIPPED = Path(__file__).resolve().parent / "assignments"
 GRADER_FOLDER = "grader"
 PARTS = ("assignment", "checks", "scenarios", "examples", "book")
+KNOWN_DATASETS = ("fashion-mnist", "tang-poems")   # what autograder.course_data resolves and mounts
 DECLARATION = {"ID": str, "STUBS": tuple, "OUTCOME": bool, "VARIABLES": tuple, "DATASETS": tuple,
                "SIGNATURES": dict, "DATA_LIMIT": int}
 
@@ -95,6 +96,10 @@ def read_declaration(path: Path, shipped: bool = False) -> Assignment:
             values[name] = tuple(values[name])
         if not isinstance(values[name], kind):
             raise AssignmentError(f"{path}: {name} must be a {kind.__name__}, not {type(values[name]).__name__}")
+    unknown = [name for name in values["DATASETS"] if name not in KNOWN_DATASETS]
+    if unknown:
+        raise AssignmentError(f"{path}: DATASETS names {', '.join(map(repr, unknown))}; the kit provides "
+                              f"{', '.join(map(repr, KNOWN_DATASETS))} (see autograder/course_data.py)")
     if values["DATA_LIMIT"] < 0:
         raise AssignmentError(f"{path}: DATA_LIMIT must be 0 (no limit) or a positive number of examples")
     if not values["ID"].isidentifier() or not all(isinstance(s, str) and s.isidentifier() for s in values["STUBS"]):

@@ -1,7 +1,8 @@
 """Course helpers the notebooks import (`from extension import d2l`): the d2lzh functions these chapters use.
 
 Every helper computes on `context.default_context()` unless given a context, and none downloads
-anything: Fashion-MNIST is read from local IDX files (see `extension.fashion_mnist`).
+anything: Fashion-MNIST is read from local IDX files (see `extension.fashion_mnist`), the Tang poems from
+Debian's fortunes-zh (see `extension.tang_poems`).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 
 from .context import default_context, try_all_gpus, try_gpu  # noqa: F401  (re-exported for notebooks)
 
-__all__ = ["synthetic_data", "load_data_fashion_mnist", "get_fashion_mnist_labels", "show_fashion_mnist",
+__all__ = ["synthetic_data", "load_data_fashion_mnist", "load_data_tang_poems", "get_fashion_mnist_labels", "show_fashion_mnist",
            "sgd", "evaluate_accuracy", "train_ch3", "train_ch5", "data_limit", "plot_curves", "set_figsize", "use_svg_display",
            "try_gpu", "try_all_gpus", "default_context", "Timer",
            "data_parallel_contexts"]
@@ -61,6 +62,18 @@ def load_data_fashion_mnist(batch_size: int, resize: int | None = None, root: st
             dataset = to_tensor_dataset(dataset)   # same values as ToTensor, converted once, not per item
         loaders.append(gdata.DataLoader(dataset, batch_size, shuffle=train, num_workers=num_workers))
     return tuple(loaders)
+
+
+def load_data_tang_poems(num_chars: int | None = None, root: str | None = None):
+    """(corpus_indices, char_to_idx, idx_to_char, vocab_size) of the 300 Tang poems, the course's stand-in for
+    the book's lyrics corpus (see `extension.tang_poems` for what is kept and why). `num_chars` keeps the first
+    characters; when the grader sets `data_limit()`, at most that many characters are kept."""
+    from .tang_poems import load_data_tang_poems as load
+    limit = data_limit()
+    if limit and (num_chars is None or num_chars > limit):
+        print(f"grading: the poems loader gives the first {limit} characters (D2L_DATA_LIMIT)")
+        num_chars = limit
+    return load(num_chars, root)
 
 
 def get_fashion_mnist_labels(labels) -> list[str]:

@@ -52,6 +52,7 @@ def test_a_released_folder_beside_the_notebook_is_found(tmp_path, monkeypatch):
     ('ID = "lab1"\nSTUBS = (f,)\n', "must be a literal"),
     ('ID = "lab 1"\nSTUBS = ("f",)\n', "identifiers"),
     ('ID = "lab1"\nSTUBS = ("f",\n', "cannot read"),
+    ('ID = "lab1"\nSTUBS = ("f",)\nOUTCOME = False\nDATASETS = ("mnist",)\n', "'mnist'; the kit provides"),
 ])
 def test_a_broken_declaration_names_its_file_and_problem(tmp_path, text, needle):
     folder = declare(tmp_path / "source" / "lab1" / "grader", text)
