@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .expect import fail, numbers, show
+from ..wire import Opaque
+from .expect import close, describe, fail, numbers, show
 
 STEP_RTOL, STEP_ATOL = 1e-4, 2e-5        # float32 in the student's process, float64 here
 
@@ -83,3 +84,32 @@ def stopped_message(stopped) -> str:
     """A training loop the student's loss broke: name the function and what it did."""
     return (f"training stopped: {stopped.get('function')} {stopped.get('what')}; compute it with NDArray "
             "operations so autograd can differentiate it")
+
+
+def verify_sgd_trainer(reply: dict, learning_rate: float, batch_size: int) -> None:
+    """The `trainer` stub of the Gluon sections: a gluon.Trainer over all of net's parameters whose steps are
+    plain SGD at `learning_rate`. The reply (harness `trainer_step`) holds each step's parameters before and
+    after and the gradients: every step is recomputed here, so the type and optimizer names it reports only
+    sharpen the message, never pass the check."""
+    if reply["type"] != "Trainer":
+        fail(f"trainer is {describe(Opaque(reply['type']))}; create gluon.Trainer(net.collect_params(), 'sgd', "
+             f"{{'learning_rate': {learning_rate}}})")
+    if not reply["trainer_covers_net"]:
+        fail("trainer does not update all of net's parameters (it was given some of them, or another net's): "
+             "give it net.collect_params()")
+    if reply["optimizer"] != "SGD":
+        fail(f"trainer uses the {reply['optimizer']} optimizer; this section uses plain 'sgd' with learning rate "
+             f"{learning_rate}")
+    for k, step in enumerate(reply["steps"]):
+        for before, after, grad in zip(step["before"], step["after"], step["grads"]):
+            expected = before - learning_rate * grad / batch_size
+            if close(after, expected, rtol=1e-3, atol=1e-6):
+                continue
+            if k > 0:
+                fail(f"the first trainer.step({batch_size}) was plain SGD, but the second moved a parameter by "
+                     f"{show(before - after)} instead of {show(before - expected)}: the step remembers earlier "
+                     "gradients (momentum); use plain 'sgd' without momentum")
+            rate = float(np.sum(before - after) / (np.sum(grad) / batch_size)) if np.sum(grad) else float("nan")
+            fail(f"one trainer.step({batch_size}) moved a parameter by {show(before - after)}; with learning rate "
+                 f"{learning_rate} it should move by {show(before - expected)} (the step implies a learning rate "
+                 f"of about {rate:.3g}, or weight decay): use {{'learning_rate': {learning_rate}}}")

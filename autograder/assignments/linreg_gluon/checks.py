@@ -4,11 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import check
-from autograder.checks.expect import (close, describe, fail, hidden_linear_model, malformed_reply, numbers,
+from autograder.checks.expect import (close, fail, hidden_linear_model, malformed_reply, numbers,
                                       param_error, replies_checked, same_values, show)
 from autograder.wire import Opaque
 from autograder.checks.expect import PARAM_TOLERANCE, TRUE_B, TRUE_W
-from autograder.checks.trajectory import linear_sgd_step, stopped_message, trajectory, verify_steps
+from autograder.checks.trajectory import (linear_sgd_step, stopped_message, trajectory, verify_sgd_trainer,
+                                          verify_steps)
 
 A = "linreg_gluon"
 LEARNING_RATE = 0.03
@@ -80,26 +81,7 @@ def trainer_sgd_step(probe):
     rng = np.random.default_rng(5)
     reply = probe.run("trainer_step", trainer_name="trainer", net_name="net",
                       Xs=[rng.normal(size=(10, 2)), rng.normal(size=(10, 2))], batch_size=10)
-    if reply["type"] != "Trainer":
-        fail(f"trainer is {describe(reply['type'])}; create gluon.Trainer(net.collect_params(), 'sgd', "
-             f"{{'learning_rate': {LEARNING_RATE}}})")
-    if not reply["trainer_covers_net"]:
-        fail("trainer does not update net's parameters: give it net.collect_params()")
-    if reply["optimizer"] != "SGD":
-        fail(f"trainer uses the {reply['optimizer']} optimizer; this section uses plain 'sgd'")
-    for k, step in enumerate(reply["steps"]):
-        for before, after, grad in zip(step["before"], step["after"], step["grads"]):
-            expected = before - LEARNING_RATE * grad / 10
-            if close(after, expected, rtol=1e-3, atol=1e-6):
-                continue
-            if k > 0:
-                fail(f"the first trainer.step(10) was plain SGD, but the second moved a parameter by "
-                     f"{show(before - after)} instead of {show(before - expected)}: the step remembers earlier "
-                     "gradients (momentum); use plain 'sgd' without momentum")
-            rate = float(np.sum(before - after) / (np.sum(grad) / 10)) if np.sum(grad) else float("nan")
-            fail(f"one trainer.step(10) moved a parameter by {show(before - after)}; with learning_rate "
-                 f"{LEARNING_RATE} it should move by {show(before - expected)} (the step implies learning_rate "
-                 f"≈ {rate:.3g}, or weight decay): use {{'learning_rate': {LEARNING_RATE}}}")
+    verify_sgd_trainer(reply, LEARNING_RATE, 10)
 
 
 STUBS = ("net", "loss", "trainer")

@@ -12,7 +12,8 @@ from autograder.checks import check
 from autograder.checks.expect import (close, describe, fail, malformed_reply, numbers, replies_checked, same_values,
                                       shape, show)
 from autograder.checks.images import fashion_mnist_test_set, image_problem
-from autograder.checks.trajectory import softmax_sgd_step, stopped_message, trajectory, verify_steps
+from autograder.checks.trajectory import (softmax_sgd_step, stopped_message, trajectory, verify_sgd_trainer,
+                                          verify_steps)
 from autograder.probes import StudentFailure
 from autograder.wire import Opaque
 
@@ -167,28 +168,7 @@ def trainer_sgd_step(probe):
     rng = np.random.default_rng(6)
     reply = probe.run("trainer_step", trainer_name="trainer", net_name="net",
                       Xs=[rng.uniform(size=(4, 1, 28, 28)), rng.uniform(size=(4, 1, 28, 28))], batch_size=4)
-    if reply["type"] != "Trainer":
-        fail(f"trainer is {describe(Opaque(reply['type']))}; create gluon.Trainer(net.collect_params(), 'sgd', "
-             f"{{'learning_rate': {LEARNING_RATE}}})")
-    if not reply["trainer_covers_net"]:
-        fail("trainer does not update all of net's parameters (it was given some of them, or another net's): "
-             "give it net.collect_params()")
-    if reply["optimizer"] != "SGD":
-        fail(f"trainer uses the {reply['optimizer']} optimizer; this section uses plain 'sgd' with learning rate "
-             f"{LEARNING_RATE}")
-    for k, step in enumerate(reply["steps"]):
-        for before, after, grad in zip(step["before"], step["after"], step["grads"]):
-            expected = before - LEARNING_RATE * grad / 4
-            if close(after, expected, rtol=1e-3, atol=1e-6):
-                continue
-            if k > 0:
-                fail(f"the first trainer.step(4) was plain SGD, but the second moved a parameter by "
-                     f"{show(before - after)} instead of {show(before - expected)}: the step remembers earlier "
-                     "gradients (momentum); use plain 'sgd' without momentum")
-            rate = float(np.sum(before - after) / (np.sum(grad) / 4)) if np.sum(grad) else float("nan")
-            fail(f"one trainer.step(4) moved a parameter by {show(before - after)}; with learning rate "
-                 f"{LEARNING_RATE} it should move by {show(before - expected)} (the step implies a learning rate "
-                 f"of about {rate:.3g}, or weight decay): use {{'learning_rate': {LEARNING_RATE}}}")
+    verify_sgd_trainer(reply, LEARNING_RATE, 4)
 
 
 STUBS = ("net", "loss", "trainer")
