@@ -1,9 +1,15 @@
 """Stock nbgrader grades the course: generate_assignment, then autograde, read back from the gradebook.
 
 Each assignment is generated in a tmp copy of the course and its submissions are autograded in one
-`nbgrader autograde` run: the source notebook itself (the reference solution, hidden tests included),
-the untouched release notebook, and — for the assignments that run whole in seconds — the three shipped examples. The scores come from nbgrader's
-gradebook API, as an instructor's `nbgrader export` would see them.
+`nbgrader autograde` run: the untouched release notebook (zero, and the points of every test cell), and — for
+the assignments that run whole in seconds — the source notebook itself (the reference solution, hidden tests
+included) and the three shipped examples. The scores come from nbgrader's gradebook API, as an instructor's
+`nbgrader export` would see them.
+
+That every source notebook's test cells pass on a real kernel is shown for every assignment by
+test_course_execute.py (the same cells, the same data limit); nbgrader's part — full marks from test cells
+that pass, kernels started with the course's extension — is the same mechanism for every assignment and is
+shown here on the quick ones, so the notebooks that train are not executed a third time.
 
 The notebooks ask for the `d2l` kernelspec. These runs keep every Jupyter directory in tmp, so it is
 not installed there and nbgrader_config.py must fall back to `python3`; one more run installs `d2l`
@@ -33,6 +39,7 @@ LIMITS = {a: find(a, COURSE).data_limit for a in ASSIGNMENTS}
 # tests/autograder/test_classic_mistakes.py and graded by `grade` in test_selftest_shipped.py and the demo
 # tests; a kernel per example per assignment here would add a quarter of an hour for no new mechanism.
 WITH_EXAMPLES = [a for a in ASSIGNMENTS if not LIMITS[a] and not find(a, COURSE).outcome]
+WITH_SOURCE = WITH_EXAMPLES
 
 SOURCE_SOLUTION = "source-solution"
 UNTOUCHED = "untouched-release"
@@ -100,7 +107,9 @@ def graded(tmp_path_factory):
     def run(assignment):
         if assignment not in runs:
             examples = COURSE / "examples" / "submitted"
-            students = {SOURCE_SOLUTION: source_path(assignment), UNTOUCHED: release_path(assignment)}
+            students = {UNTOUCHED: release_path(assignment)}
+            if assignment in WITH_SOURCE:
+                students[SOURCE_SOLUTION] = source_path(assignment)
             for student in ("example-correct", "example-bug", "example-crash") if assignment in WITH_EXAMPLES else ():
                 students[student] = examples / student / assignment / f"{assignment}.ipynb"
             # An assignment whose notebook trains for minutes declares a DATA_LIMIT; stock nbgrader re-runs
@@ -116,10 +125,10 @@ def graded(tmp_path_factory):
 def test_gradebook_knows_the_points(assignment, graded):
     result = graded(assignment)
     assert result.max_score == sum(POINTS[assignment].values())
-    assert set(result.cells[SOURCE_SOLUTION]) == {f"test_{name}" for name in POINTS[assignment]}
+    assert set(result.cells[UNTOUCHED]) == {f"test_{name}" for name in POINTS[assignment]}
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", WITH_SOURCE)
 def test_source_solution_gets_full_marks(assignment, graded):
     result = graded(assignment)
     assert result.cells[SOURCE_SOLUTION] == {f"test_{k}": float(v) for k, v in POINTS[assignment].items()}
