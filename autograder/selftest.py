@@ -165,6 +165,35 @@ def message_faults(checks) -> list[str]:
     return faults
 
 
+def judge_example(example: Example, report) -> tuple[Finding, set[str]]:
+    """Did the graded example fail exactly the checks it declares, with messages a student may read?
+    (Finding, the scored checks it failed.) Outcomes count only for examples that run whole: a quick
+    example's training cells are cut short. `report` is a grade Report, or its JSON form from grade_all."""
+    if isinstance(report, dict):
+        from .results import Report
+        report = Report.from_dict(report)
+    checks = report.checks
+    scored = {c.id.split(".", 1)[1] for c in checks if c.max_score > 0}
+    judged = scored if example.whole else {c for c in scored if not c.startswith("outcome.")}
+    failed = {c.id.split(".", 1)[1] for c in checks if not c.passed and c.max_score > 0} & judged
+    unknown = set(example.fails) - scored
+    leaks = message_faults(checks)
+    what = f"example {example.name}"
+    if failed == set(example.fails) and not unknown and not leaks:
+        return Finding(what, True, "fails " + ", ".join(sorted(failed)) if failed
+                       else "full marks on what it is judged on"), failed
+    if failed == set(example.fails) and not unknown:
+        return Finding(what, False, "; ".join(leaks)), failed
+    missing, extra = set(example.fails) - failed - unknown, failed - set(example.fails)
+    detail = "; ".join(part for part in (
+        f"declares checks that do not exist: {', '.join(sorted(unknown))}" if unknown else "",
+        f"should fail but passed: {', '.join(sorted(missing))}" if missing else "",
+        "also failed: " + "; ".join(f"{c.id}: {c.message[:160]}" for c in checks
+                                     if c.id.split('.', 1)[1] in extra) if extra else ""
+    ) if part)
+    return Finding(what, False, detail), failed
+
+
 def check_gradings(assignment, source: Path, release: Path, options, workdir: Path,
                    examples: str = "all") -> list[Finding]:
     findings = []
@@ -180,7 +209,7 @@ def check_gradings(assignment, source: Path, release: Path, options, workdir: Pa
         findings.append(Finding("release zero", ok, fault or f"{report.score:g}/{report.max_score:g}"))
     covered: set[str] = set()
     scored = None
-    chosen = [ex for ex in examples_of(assignment) if examples == "all" or ex.whole or ex.student]
+    chosen = [ex for ex in examples_of(assignment) if examples == "all" or (ex.whole and not ex.student)]
     for number, example in enumerate(chosen):
         path = workdir / f"example-{number}.ipynb"
         nbformat.write(example_notebook(source, example), str(path))
@@ -189,31 +218,15 @@ def check_gradings(assignment, source: Path, release: Path, options, workdir: Pa
             findings.append(Finding(f"example {example.name}", False, fault))
             continue
         scored = {c.id.split(".", 1)[1] for c in report.checks if c.max_score > 0}
-        judged = scored if example.whole else {c for c in scored if not c.startswith("outcome.")}
-        failed = _failed(report) & judged
-        unknown = set(example.fails) - scored
-        leaks = message_faults(report.checks)
-        ok = failed == set(example.fails) and not unknown and not leaks
+        finding, failed = judge_example(example, report)
         covered |= failed
-        if ok:
-            detail = "fails " + ", ".join(sorted(failed)) if failed else "full marks on what it is judged on"
-        elif not (failed != set(example.fails) or unknown):
-            detail = "; ".join(leaks)
-        else:
-            missing, extra = set(example.fails) - failed - unknown, failed - set(example.fails)
-            detail = "; ".join(part for part in (
-                f"declares checks that do not exist: {', '.join(sorted(unknown))}" if unknown else "",
-                f"should fail but passed: {', '.join(sorted(missing))}" if missing else "",
-                "also failed: " + "; ".join(f"{c.id}: {c.message[:160]}" for c in report.checks
-                                             if c.id.split('.', 1)[1] in extra) if extra else ""
-            ) if part)
-        findings.append(Finding(f"example {example.name}", ok, detail))
+        findings.append(finding)
     if scored is None:
         from .checks import checks_for
         scored = {c.id.split(".", 1)[1] for c in checks_for(assignment) if c.points > 0}
     if len(chosen) < len(examples_of(assignment)):
         findings.append(Finding("coverage", True, f"not judged here: {len(examples_of(assignment)) - len(chosen)} "
-                                "quick examples left to the caller (examples='whole')"))
+                                "examples left to the caller (examples='whole')"))
         return findings
     untested = sorted(scored - covered)
     findings.append(Finding("coverage", not untested,
@@ -225,9 +238,10 @@ def check_gradings(assignment, source: Path, release: Path, options, workdir: Pa
 def selftest(assignment_id: str, course_dir: str | Path | None = None, options=None,
              grade: bool = True, examples: str = "all") -> list[Finding]:
     """Every finding for one assignment, in the order of the module docstring. `examples="whole"` grades only
-    the examples that run whole or stand for a demo student; the kit's test suite does that and judges the
-    quick ones in-process (tests/autograder/test_classic_mistakes.py), which costs a second instead of a
-    sandboxed process each."""
+    the examples that run whole and are not demo students; the kit's test suite does that, judges the quick
+    ones in-process (tests/autograder/test_classic_mistakes.py, a second each instead of a sandboxed process)
+    and the demo students where the demo course grades them anyway (tests/classgrading/
+    test_class_report_demo.py, with `judge_example`)."""
     from .grade import GradeOptions
     course = Path(course_dir).resolve() if course_dir else registry.course_root() or Path.cwd()
     assignment = registry.find(assignment_id, course)

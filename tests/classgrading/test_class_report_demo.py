@@ -1,7 +1,13 @@
 """`report` on the demo course, graded for real: its counts are the graded examples' counts, and its
 page renders in headless Chromium with both charts and the ranked table (screenshot in test-artifacts/).
 
-Slow: the module grades the 12 example notebooks once (sandboxed, ~45 s) and shares the course.
+It also holds each demo student to its example in examples.py: the notebook grade_all graded fails exactly
+the checks the example declares, with messages a student may read (`selftest.judge_example`, the rule
+`selftest` applies). The suite's selftest (tests/course/test_selftest_shipped.py) leaves the demo students to
+this file, which grades them anyway.
+
+Slow: the module grades the three example notebooks of every assignment once (sandboxed, grade_all with two
+workers) and shares the course.
 """
 from __future__ import annotations
 
@@ -12,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.registry import discover
+from autograder.registry import discover, find
+from autograder.selftest import examples_of, judge_example
 from autograder.class_report import read_rows, summarise
 from autograder.cli import main
 from autograder.demo import build_demo_course
@@ -125,3 +132,15 @@ def test_report_page_in_chromium_shows_both_charts_and_the_ranked_table(demo, tm
             assert requests == [page_path.as_uri()], requests      # nothing fetched beyond the page itself
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("assignment", [a for a, found in discover().items() if found.shipped])
+def test_demo_students_fail_exactly_what_their_examples_declare(demo, assignment):
+    _, rows = demo
+    reports = {r.student: r.report for r in rows if r.assignment == assignment and r.status == GRADED}
+    students = [ex for ex in examples_of(find(assignment)) if ex.student]
+    assert students, f"{assignment} ships no demo students"
+    for example in students:
+        assert example.student in reports, f"{example.student}'s {assignment} was not graded"
+        finding, _ = judge_example(example, reports[example.student])
+        assert finding.ok, finding.detail

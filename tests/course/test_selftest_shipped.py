@@ -2,10 +2,12 @@
 release: solution full marks, release zero, each example failing exactly what it declares, every scored
 check failed by some example, points and cells as declared, release in sync with source.
 
-The sandbox grades the solution, the release and the examples that run whole or stand for a demo student;
-the quick examples (one mistake in one stub each, well over a hundred across the course) are judged in-process
-by tests/autograder/test_classic_mistakes.py — the same checks, the same exact-failure and message rules, and
-the coverage rule — because a sandboxed process per example would cost the suite a quarter of an hour."""
+The sandbox grades the solution, the release and the examples that run whole; the quick examples (one mistake
+in one stub each, well over a hundred across the course) are judged in-process by
+tests/autograder/test_classic_mistakes.py — the same checks, the same exact-failure and message rules, and the
+coverage rule — because a sandboxed process per example would cost the suite a quarter of an hour; the demo
+students (example-bug, example-crash) are held to their examples where the demo course grades them anyway
+(tests/classgrading/test_class_report_demo.py)."""
 from __future__ import annotations
 
 import sys
