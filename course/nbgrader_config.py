@@ -36,6 +36,10 @@ c.Exchange.root = os.path.join(COURSE_ROOT, "exchange")
 # checks, which retrain the student's functions: a few minutes on a laptop CPU.
 c.Execute.timeout = 900
 c.Execute.startup_timeout = 120   # importing MXNet in a fresh kernel is slow on a busy machine
+# nbgrader raises when a cell's last output arrives more than iopub_timeout after its reply (nbclient's
+# default: 4 s). On a busy machine a training cell's final prints can lag that much, and autograde then
+# drops the whole submission (seen: resnet's training cell, under load ~10 on 2 cores).
+c.Execute.iopub_timeout = 60
 
 # nbgrader's Execute is nbclient's NotebookClient: an empty kernel_name means "the kernelspec in the
 # notebook's metadata", which fails with NoSuchKernel where `d2l` is not installed. Name a kernel
