@@ -14,7 +14,8 @@ __all__ = ["synthetic_data", "load_data_fashion_mnist", "get_fashion_mnist_label
            "sgd", "evaluate_accuracy", "train_ch3", "train_ch5", "data_limit", "plot_curves", "set_figsize", "use_svg_display",
            "try_gpu", "try_all_gpus", "default_context", "Timer",
            "data_parallel_contexts",
-           "synthetic_detection_image", "show_boxes"]
+           "synthetic_detection_image", "show_boxes",
+           "load_data_gaussian"]
 
 FASHION_MNIST_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
                         "sandal", "shirt", "sneaker", "bag", "ankle boot"]
@@ -236,3 +237,7 @@ from .context import data_parallel_contexts  # noqa: E402  (re-exported: [gpus] 
 
 # --- anchors helpers ---
 from .detection import show_boxes, synthetic_detection_image  # noqa: E402  (synthetic boxes, drawing them)
+
+
+# --- gan_gaussian helpers ---
+from .gan_data import load_data_gaussian  # noqa: E402  (the book's 2-D Gaussian, X = Z·A + b, seeded)
