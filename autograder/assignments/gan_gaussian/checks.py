@@ -137,9 +137,8 @@ def _same(a, b):
 
 
 def _stopped(reply, function):
+    """How many calls the scenario reported (a call that raised fails the check before this)."""
     with malformed_reply(function):
-        if reply.get("error"):
-            fail(f"{function} raised {reply['error']}")
         return len(reply["steps"])
 
 

@@ -58,7 +58,7 @@ def gan_updates(ns, which, D, G, Xs, Zs, lr_D, lr_G):
                           "D": [p.data().asnumpy() for p in params_of(net_D)],
                           "G": [p.data().asnumpy() for p in params_of(net_G)],
                           "G_grad": [p.grad().asnumpy() for p in params_of(net_G)]})
-    return {"steps": steps, "error": None}
+    return {"steps": steps}
 
 
 @scenario
