@@ -3,7 +3,7 @@
 The judge draws hidden problems until its own float64 training brings the generated mean within REFERENCE_RATIO
 of the data's (relative to where it started) and passes a submission at PASS_RATIO. These tests show (1) the
 draw always ends, quickly, on many seeds, and (2) MXNet's float32 training with the reference update_D and
-update_G, run through the real scenario, passes the real check — every one of its 100 steps verified against the
+update_G, run through the real scenario, passes the real check — every one of its 60 steps verified against the
 judge's float64 Adam — and ends within 1e-3 of the judge's own float64 run (the margin is 0.1)."""
 from __future__ import annotations
 

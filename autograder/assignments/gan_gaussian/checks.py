@@ -280,7 +280,7 @@ def g_loss_value(probe):
 
 # ---- outcome: a GAN trained with update_D and update_G on a hidden Gaussian, every step recomputed ----
 
-HIDDEN_N, HIDDEN_BATCH, HIDDEN_STEPS, HIDDEN_LR_D, HIDDEN_LR_G = 256, 8, 100, 0.05, 0.02
+HIDDEN_N, HIDDEN_BATCH, HIDDEN_STEPS, HIDDEN_LR_D, HIDDEN_LR_G = 256, 8, 60, 0.05, 0.02
 REFERENCE_RATIO = 0.5     # problems are drawn until the judge's own float64 training gets this close…
 PASS_RATIO = 0.6          # …and a submission passes at this: float32 training ends within 1e-3 of it (tested)
 
@@ -355,7 +355,7 @@ def _verify_training(reply, problem, how):
 
 @check(A, None, "hidden_gaussian", points=1, hidden=True, timeout=120, requires=STUBS)
 def hidden_gaussian(probe):
-    """The book's loop (update_D, then update_G, per batch) for HIDDEN_STEPS (100) steps on a Gaussian the notebook
+    """The book's loop (update_D, then update_G, per batch) for HIDDEN_STEPS (60) steps on a Gaussian the notebook
     never saw; every step and every returned loss is recomputed here, then the generated mean must have come most
     of the way to the data's mean."""
     problem = hidden_problem(8_000_009 + probe.hidden_seed)
