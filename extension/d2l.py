@@ -14,7 +14,9 @@ from .context import default_context, try_all_gpus, try_gpu  # noqa: F401  (re-e
 __all__ = ["synthetic_data", "load_data_fashion_mnist", "load_data_tang_poems", "get_fashion_mnist_labels", "show_fashion_mnist",
            "sgd", "evaluate_accuracy", "train_ch3", "train_ch5", "data_limit", "plot_curves", "set_figsize", "use_svg_display",
            "try_gpu", "try_all_gpus", "default_context", "Timer",
-           "data_parallel_contexts"]
+           "data_parallel_contexts",
+           "synthetic_detection_image", "show_boxes",
+           "load_data_gaussian"]
 
 FASHION_MNIST_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
                         "sandal", "shirt", "sneaker", "bag", "ankle boot"]
@@ -244,3 +246,11 @@ class Timer:
 
 # --- multi_device helpers ---
 from .context import data_parallel_contexts  # noqa: E402  (re-exported: [gpus] or [cpu(0), cpu(1)], says why)
+
+
+# --- anchors helpers ---
+from .detection import show_boxes, synthetic_detection_image  # noqa: E402  (synthetic boxes, drawing them)
+
+
+# --- gan_gaussian helpers ---
+from .gan_data import load_data_gaussian  # noqa: E402  (the book's 2-D Gaussian, X = Z·A + b, seeded)
