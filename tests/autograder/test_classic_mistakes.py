@@ -89,7 +89,8 @@ def test_other_correct_style_earns_full_marks_in_kernel(case):
     assert results and all(r.passed for r in results), [r.summary() for r in results if not r.passed]
 
 
-# Graded in the sandbox, every example of every assignment: tests/course/test_selftest_shipped.py (selftest).
+# Graded in the sandbox: the examples that run whole by tests/course/test_selftest_shipped.py (selftest), the
+# demo students by tests/classgrading/test_class_report_demo.py; `python -m autograder selftest` grades them all.
 
 
 @pytest.mark.slow

@@ -322,13 +322,15 @@ def test_the_pipe_takeover_is_flagged_though_it_silences_the_tripwire(notebook_b
 
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", sorted(a for a, found in discover().items() if found.shipped))
-def test_no_flag_when_the_correct_examples_and_styles_are_graded(assignment, notebook_builder):
-    example = ROOT / f"course/examples/submitted/example-correct/{assignment}/{assignment}.ipynb"
-    assert grade_notebook(example, assignment, OPTIONS).flags == []
+def test_no_flag_when_the_correct_styles_are_graded(assignment, notebook_builder):
+    """Other correct styles, all at once, graded (their cells only: the flags come from the text and the
+    tripwire, not from training). The shipped example submissions of every assignment — correct, buggy and
+    crashing — are held to no flags where the demo course grades them (tests/classgrading/
+    test_class_report_demo.py)."""
     styles = {stub: source for a, stub, source in STYLES if a == assignment}
-    if styles:
-        report = _grade(notebook_builder, assignment, replace=styles, stubs_only=True)
-        assert report.flags == [], report.flag_lines()
+    assert styles, f"{assignment} declares no other correct style in its examples.py"
+    report = _grade(notebook_builder, assignment, replace=styles, stubs_only=True)
+    assert report.flags == [], report.flag_lines()
 
 
 @pytest.mark.slow

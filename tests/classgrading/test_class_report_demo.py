@@ -3,7 +3,7 @@ page renders in headless Chromium with both charts and the ranked table (screens
 
 It also holds each demo student to its example in examples.py: the notebook grade_all graded fails exactly
 the checks the example declares, with messages a student may read (`selftest.judge_example`, the rule
-`selftest` applies). The suite's selftest (tests/course/test_selftest_shipped.py) leaves the demo students to
+`selftest` applies), and none of the three is flagged for tampering. The suite's selftest (tests/course/test_selftest_shipped.py) leaves the demo students to
 this file, which grades them anyway.
 
 Slow: the module grades the three example notebooks of every assignment once (sandboxed, grade_all with two
@@ -144,3 +144,12 @@ def test_demo_students_fail_exactly_what_their_examples_declare(demo, assignment
         assert example.student in reports, f"{example.student}'s {assignment} was not graded"
         finding, _ = judge_example(example, reports[example.student])
         assert finding.ok, finding.detail
+
+
+@pytest.mark.parametrize("assignment", [a for a, found in discover().items() if found.shipped])
+def test_no_tamper_flag_on_the_shipped_examples(demo, assignment):
+    """Correct, buggy or crashing, an honest notebook is never flagged for the instructor (autograder.tamper)."""
+    _, rows = demo
+    flagged = {r.student: r.report["flags"] for r in rows
+               if r.assignment == assignment and r.status == GRADED and r.report.get("flags")}
+    assert flagged == {}
