@@ -5,4 +5,4 @@ OUTCOME = True
 VARIABLES = ()
 DATASETS = ("tang-poems",)
 SIGNATURES = {"gru": ("inputs", "state", "params"), "lstm": ("inputs", "state", "params")}
-DATA_LIMIT = 2000         # characters: with 2 epochs per model under grading the training cells take seconds
+DATA_LIMIT = 1200         # characters (vocabulary 568): one epoch of one batch per model under grading
