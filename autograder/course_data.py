@@ -17,9 +17,10 @@ from pathlib import Path
 from .registry import KNOWN_DATASETS, Assignment
 from .faults import GraderFault
 
-FASHION_MNIST, TANG_POEMS = KNOWN_DATASETS    # the names assignment.py's DATASETS may use
+FASHION_MNIST, TANG_POEMS, ZH_EN_PAIRS = KNOWN_DATASETS    # the names assignment.py's DATASETS may use
 # What the kit's loaders raise when the files are absent or damaged; in a notebook cell, never the student's doing.
-DATA_ERRORS = ("FashionMNISTNotFound", "IDXFormatError", "TangPoemsNotFound", "PoemsFormatError")
+DATA_ERRORS = ("FashionMNISTNotFound", "IDXFormatError", "TangPoemsNotFound", "PoemsFormatError",
+               "ParallelCorpusNotFound", "ParallelCorpusFormatError")
 
 
 def files_for(assignment: Assignment, root: str | Path | None = None) -> dict[str, Path]:
@@ -29,6 +30,8 @@ def files_for(assignment: Assignment, root: str | Path | None = None) -> dict[st
         files.update(_fashion_mnist(assignment, root))
     if TANG_POEMS in assignment.datasets:
         files.update(_tang_poems(assignment, root))
+    if ZH_EN_PAIRS in assignment.datasets:
+        files.update(_zh_en_pairs(assignment, root))
     return files
 
 
@@ -50,6 +53,16 @@ def _tang_poems(assignment: Assignment, root) -> dict[str, Path]:
         return {FILE_NAME: locate(root).resolve()}   # mounted under its own name, where the loader looks
     except TangPoemsNotFound as exc:
         raise _missing(assignment, "the Tang poems", exc) from None
+
+
+def _zh_en_pairs(assignment: Assignment, root) -> dict[str, Path]:
+    from extension.parallel_corpus import FILE_NAME, KIT_FILE, ParallelCorpusNotFound, locate
+    try:
+        # a --data-dir without the file still finds the kit's own copy (course/data/): it ships with the kit
+        return {FILE_NAME: (locate(root) if root is not None and (Path(root) / FILE_NAME).is_file()
+                            else locate()).resolve()}
+    except ParallelCorpusNotFound as exc:
+        raise _missing(assignment, f"the parallel corpus (kit file {KIT_FILE})", exc) from None
 
 
 def _missing(assignment: Assignment, what: str, exc: Exception) -> GraderFault:

@@ -35,7 +35,7 @@ from types import ModuleType
 SHIPPED = Path(__file__).resolve().parent / "assignments"
 GRADER_FOLDER = "grader"
 PARTS = ("assignment", "checks", "scenarios", "examples", "book")
-KNOWN_DATASETS = ("fashion-mnist", "tang-poems")   # what autograder.course_data resolves and mounts
+KNOWN_DATASETS = ("fashion-mnist", "tang-poems", "zh-en-pairs")   # what autograder.course_data resolves and mounts
 DECLARATION = {"ID": str, "STUBS": tuple, "OUTCOME": bool, "VARIABLES": tuple, "DATASETS": tuple,
                "SIGNATURES": dict, "DATA_LIMIT": int}
 
