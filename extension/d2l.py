@@ -13,7 +13,9 @@ from .context import default_context, try_all_gpus, try_gpu  # noqa: F401  (re-e
 __all__ = ["synthetic_data", "load_data_fashion_mnist", "get_fashion_mnist_labels", "show_fashion_mnist",
            "sgd", "evaluate_accuracy", "train_ch3", "train_ch5", "data_limit", "plot_curves", "set_figsize", "use_svg_display",
            "try_gpu", "try_all_gpus", "default_context", "Timer",
-           "data_parallel_contexts"]
+           "data_parallel_contexts",
+           "GridWorld", "FROZEN_LAKE_4X4", "ACTIONS", "draw_policy", "random_world",
+           "synthetic_ratings", "split_ratings", "floor_rmse", "mean_rmse", "rating_iter"]
 
 FASHION_MNIST_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
                         "sandal", "shirt", "sneaker", "bag", "ankle boot"]
@@ -231,3 +233,10 @@ class Timer:
 
 # --- multi_device helpers ---
 from .context import data_parallel_contexts  # noqa: E402  (re-exported: [gpus] or [cpu(0), cpu(1)], says why)
+
+# --- q_learning helpers ---
+from .gridworld import ACTIONS, FROZEN_LAKE_4X4, GridWorld, draw_policy, random_world  # noqa: E402,F401
+
+# --- recsys_mf helpers ---
+from .ratings import floor_rmse, mean_rmse, rating_iter, synthetic_ratings  # noqa: E402,F401
+from .ratings import split as split_ratings  # noqa: E402,F401
