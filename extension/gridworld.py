@@ -27,7 +27,7 @@ FROZEN_LAKE_4X4 = ("SFFF",
 
 ACTIONS = ("left", "down", "right", "up")
 _MOVES = ((0, -1), (1, 0), (0, 1), (-1, 0))
-_ARROWS = ((-1, 0), (0, -1), (1, 0), (0, 1))       # (dx, dy) on a plot whose y axis points down
+_ARROWS = ((-1, 0), (0, 1), (1, 0), (0, -1))       # (dx, dy) on imshow's axes: row numbers grow downwards
 
 
 class GridWorld:
