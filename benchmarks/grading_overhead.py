@@ -33,7 +33,7 @@ def execute(path: Path, test_cells: bool = True, data_limit: int = 0) -> float:
     if not test_cells:
         nb.cells = [c for c in nb.cells if not (c.metadata.get("nbgrader", {}).get("grade")
                                                 and not c.metadata.get("nbgrader", {}).get("solution"))]
-    env = dict(os.environ, D2L_DATA_LIMIT=str(data_limit)) if data_limit else None
+    env = dict(os.environ, D2L_DATA_LIMIT=str(data_limit)) if data_limit else dict(os.environ)   # None crashes jupyter_client
     start = time.perf_counter()
     NotebookClient(nb, kernel_name="python3", timeout=600,
                    resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
