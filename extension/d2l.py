@@ -17,7 +17,9 @@ __all__ = ["synthetic_data", "load_data_fashion_mnist", "load_data_tang_poems", 
            "data_parallel_contexts",
            "synthetic_detection_image", "show_boxes",
            "load_data_gaussian",
-           "read_zh_en_pairs"]
+           "read_zh_en_pairs",
+           "GridWorld", "FROZEN_LAKE_4X4", "ACTIONS", "draw_policy", "random_world",
+           "synthetic_ratings", "split_ratings", "floor_rmse", "mean_rmse", "rating_iter"]
 
 FASHION_MNIST_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
                         "sandal", "shirt", "sneaker", "bag", "ankle boot"]
@@ -268,3 +270,11 @@ def read_zh_en_pairs(root: str | None = None):
         print(f"grading: the pairs loader gives the first {limit} pairs (D2L_DATA_LIMIT)")
         pairs = pairs[:limit]
     return pairs
+
+
+# --- q_learning helpers ---
+from .gridworld import ACTIONS, FROZEN_LAKE_4X4, GridWorld, draw_policy, random_world  # noqa: E402,F401
+
+# --- recsys_mf helpers ---
+from .ratings import floor_rmse, mean_rmse, rating_iter, synthetic_ratings  # noqa: E402,F401
+from .ratings import split as split_ratings  # noqa: E402,F401

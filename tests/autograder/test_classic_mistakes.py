@@ -18,6 +18,7 @@ from .conftest import stub_sources
 PRELUDE = """
 import random
 import time
+import numpy as np                               # the numpy-only lessons' stubs (q_learning) use it
 from extension import d2l                        # every notebook's setup cell imports it
 import mxnet as mx
 from mxnet import nd, autograd, init, gluon
