@@ -85,6 +85,8 @@ def test_the_outcome_replays_and_refuses_a_forged_table(judge):
             reply = super()._run(scenario, kwargs, seed)
             reply["Q"] = reply["Q"] + 0.01
             return reply
+    probe = Forging(reference_ns())
+    probe.prepare(get_assignment("q_learning"))      # as run_checks does: the scenarios, imported here
     with pytest.raises(Exception) as caught:
-        judge._learn(Forging(reference_ns()), random_world(7_000_001), 7_000_002, "a fresh grid world")
+        judge._learn(probe, random_world(7_000_001), 7_000_002, "a fresh grid world")
     assert "recomputed by the grader" in str(caught.value)

@@ -126,7 +126,7 @@ def _evaluation(seed, n, U=4, I=3):
 
 def _evaluate(probe, seed, n, batch_size, ctx):
     table, users, items, ratings = _evaluation(seed, n)
-    reply = probe.run("evaluate", table=table, users=users, items=items, ratings=ratings, batch_size=batch_size,
+    reply = probe.run("evaluate_rmse", table=table, users=users, items=items, ratings=ratings, batch_size=batch_size,
                       ctx=ctx)
     with malformed_reply("evaluator"):
         value = reply["value"]
