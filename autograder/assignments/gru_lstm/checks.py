@@ -9,6 +9,7 @@ import numpy as np
 
 from autograder.checks import check
 from autograder.checks.expect import close, fail, malformed_reply, numbers, shape, show
+from autograder.checks.sequences import clipped, consecutive_batches, mean_cross_entropy, onehot
 from autograder.checks.trajectory import stopped_message, trajectory, verify_steps
 
 A = "gru_lstm"
@@ -216,21 +217,6 @@ def lstm_state(probe):
 
 V, HIDDENS, BATCH, STEPS, EPOCHS = 5, 6, 3, 4, 8
 LR, THETA = 3.0, 1.0
-
-
-def onehot(indices, size):
-    return np.eye(size)[np.asarray(indices, dtype=int)]
-
-
-def mean_cross_entropy(outputs, Y):
-    """The book's loss: outputs concatenated over time, labels Y.T flattened, mean."""
-    logits = np.concatenate(outputs, axis=0)
-    labels = np.asarray(Y).T.reshape(-1).astype(int)
-    logits = logits - logits.max(axis=1, keepdims=True)
-    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
-    return -log_p[np.arange(len(labels)), labels].mean()
-
-
 def _softmax_grad(Y, labels, n):
     P = np.exp(Y - Y.max(axis=1, keepdims=True))
     P /= P.sum(axis=1, keepdims=True)
@@ -312,21 +298,6 @@ def lstm_gradient(params, inputs, state, Y):
         dH_prev += _gate_grads(grads, 3, X, H_prev, dC * I * (1 - C_tilda ** 2), W_hc)
         dH_next, dC_next = dH_prev, dC * F
     return grads
-
-
-def clipped(grads, theta):
-    norm = np.sqrt(sum((g ** 2).sum() for g in grads))
-    return [g * (theta / norm) for g in grads] if norm > theta else [g.copy() for g in grads]
-
-
-def consecutive_batches(corpus, batch_size, num_steps):
-    corpus = np.asarray(corpus)
-    batch_len = len(corpus) // batch_size
-    indices = corpus[:batch_size * batch_len].reshape(batch_size, batch_len)
-    return [(indices[:, i:i + num_steps], indices[:, i + 1:i + num_steps + 1])
-            for i in range(0, ((batch_len - 1) // num_steps) * num_steps, num_steps)]
-
-
 def hidden_corpus(rng, length=BATCH * (STEPS * 5 + 1)):
     """A repeating random cycle of the judge's symbols with 10% of positions replaced at random."""
     corpus = np.resize(rng.permutation(V), length)

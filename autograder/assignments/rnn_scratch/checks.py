@@ -9,6 +9,7 @@ import numpy as np
 
 from autograder.checks import check
 from autograder.checks.expect import close, fail, malformed_reply, numbers, shape, show
+from autograder.checks.sequences import clipped, consecutive_batches, mean_cross_entropy, onehot
 from autograder.checks.trajectory import stopped_message, trajectory, verify_steps
 
 A = "rnn_scratch"
@@ -16,11 +17,6 @@ CHARS = "天地玄黄宇宙洪荒日月盈昃辰宿列张"        # the judge's 
 
 
 # ---- float64 references ----
-
-def onehot(indices, size):
-    return np.eye(size)[np.asarray(indices, dtype=int)]
-
-
 def rnn_forward(params, inputs, H, activation=np.tanh, carry=True):
     """The tanh RNN over a list of (batch, vocab) inputs; `carry=False` is the classic mistake of starting every
     step from the initial state, `activation` another nonlinearity: both only to name mistakes."""
@@ -30,16 +26,6 @@ def rnn_forward(params, inputs, H, activation=np.tanh, carry=True):
         H = activation(X @ W_xh + (H if carry else H0) @ W_hh + b_h)
         outputs.append(H @ W_hq + b_q)
     return outputs, H
-
-
-def mean_cross_entropy(outputs, Y):
-    """The book's loss: outputs concatenated over time (time-major), labels Y.T flattened, mean."""
-    logits = np.concatenate(outputs, axis=0)
-    labels = np.asarray(Y).T.reshape(-1).astype(int)
-    logits = logits - logits.max(axis=1, keepdims=True)
-    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
-    return -log_p[np.arange(len(labels)), labels].mean()
-
 
 def rnn_gradient(params, inputs, H0, Y):
     """Backpropagation through time of the mean cross-entropy (the book's loss) with respect to every parameter;
@@ -65,22 +51,6 @@ def rnn_gradient(params, inputs, H0, Y):
         grads[2] += dA.sum(axis=0)
         dH_next = dA @ W_hh.T
     return grads
-
-
-def clipped(grads, theta):
-    norm = np.sqrt(sum((g ** 2).sum() for g in grads))
-    return [g * (theta / norm) for g in grads] if norm > theta else [g.copy() for g in grads]
-
-
-def consecutive_batches(corpus, batch_size, num_steps):
-    """The book's data_iter_consecutive, as (X, Y) index arrays."""
-    corpus = np.asarray(corpus)
-    batch_len = len(corpus) // batch_size
-    indices = corpus[:batch_size * batch_len].reshape(batch_size, batch_len)
-    return [(indices[:, i:i + num_steps], indices[:, i + 1:i + num_steps + 1])
-            for i in range(0, ((batch_len - 1) // num_steps) * num_steps, num_steps)]
-
-
 def greedy(params, prefix_idx, num_chars, feed_prefix=True):
     """Greedy decoding (indices) and, per generated character, the sorted logits (for the float32 margin)."""
     H, output, logits = np.zeros((1, params[0].shape[1])), [prefix_idx[0]], []
