@@ -14,8 +14,9 @@ otherwise `$D2L_DATA/zh-en-small.txt`, `~/.mxnet/datasets/zh-en-small.txt`, and 
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from .datafiles import candidate_files, first_existing
 
 __all__ = ["read_pairs", "locate", "search_paths", "ParallelCorpusNotFound", "ParallelCorpusFormatError",
            "FILE_NAME", "KIT_FILE"]
@@ -40,21 +41,14 @@ class ParallelCorpusFormatError(ValueError):
 
 
 def search_paths(root=None) -> list[Path]:
-    if root is not None:
-        root = Path(root).expanduser()
-        return [root / FILE_NAME if root.is_dir() else root]
-    paths = []
-    env = os.environ.get("D2L_DATA")
-    if env:
-        paths.append(Path(env).expanduser() / FILE_NAME)
-    return paths + [Path.home() / ".mxnet" / "datasets" / FILE_NAME, KIT_FILE]
+    return candidate_files(FILE_NAME, KIT_FILE, root)
 
 
 def locate(root=None) -> Path:
     candidates = search_paths(root)
-    for path in candidates:
-        if path.is_file():
-            return path
+    found = first_existing(candidates)
+    if found is not None:
+        return found
     raise ParallelCorpusNotFound(candidates)
 
 

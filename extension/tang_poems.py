@@ -23,10 +23,11 @@ otherwise `$D2L_DATA/tang300`, `~/.mxnet/datasets/tang300`, `/usr/share/games/fo
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .datafiles import candidate_files, first_existing
 
 __all__ = ["Poem", "read_poems", "poems_text", "load_data_tang_poems", "locate", "search_paths",
            "TangPoemsNotFound", "PoemsFormatError", "FILE_NAME", "SYSTEM_FILE"]
@@ -72,24 +73,16 @@ class PoemsFormatError(ValueError):
 
 
 def search_paths(root=None) -> list[Path]:
-    """Candidate files, in order. A `root` the caller names is the only one: they meant it."""
-    if root is not None:
-        root = Path(root).expanduser()
-        return [root / FILE_NAME if root.is_dir() else root]
-    paths = []
-    env = os.environ.get("D2L_DATA")
-    if env:
-        paths.append(Path(env).expanduser() / FILE_NAME)
-    paths += [Path.home() / ".mxnet" / "datasets" / FILE_NAME, SYSTEM_FILE]
-    return paths
+    """Candidate files, in order (see extension.datafiles). A `root` the caller names is the only one."""
+    return candidate_files(FILE_NAME, SYSTEM_FILE, root)
 
 
 def locate(root=None) -> Path:
     """The first existing candidate file; TangPoemsNotFound naming every place searched."""
     candidates = search_paths(root)
-    for path in candidates:
-        if path.is_file():
-            return path
+    found = first_existing(candidates)
+    if found is not None:
+        return found
     raise TangPoemsNotFound(candidates, root is not None)
 
 
