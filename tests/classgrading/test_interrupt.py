@@ -42,7 +42,7 @@ def test_ctrl_c_stops_at_once_with_one_line_and_the_next_run_finishes(tmp_path):
     scratch.mkdir()
     env["TMPDIR"] = str(scratch)             # every scratch folder of this run lands here, to be checked
     course = make_course(tmp_path / "course", ["linreg_scratch"], env)
-    students = [f"s{i}" for i in range(6)]
+    students = [f"s{i}" for i in range(10)]    # the run must outlast the first record by far, on a fast machine too
     for student in students:
         submit(course, student, "linreg_scratch", example("example-correct", "linreg_scratch"))
     assert not _runners(), "student processes of another test are still running"
