@@ -175,7 +175,7 @@ def judge_example(example: Example, report) -> tuple[Finding, set[str]]:
     checks = report.checks
     scored = {c.id.split(".", 1)[1] for c in checks if c.max_score > 0}
     judged = scored if example.whole else {c for c in scored if not c.startswith("outcome.")}
-    failed = {c.id.split(".", 1)[1] for c in checks if not c.passed and c.max_score > 0} & judged
+    failed = _failed(report) & judged
     unknown = set(example.fails) - scored
     leaks = message_faults(checks)
     what = f"example {example.name}"
