@@ -3,27 +3,24 @@ grading-mode limit applies to the rating loader, the outcome's bound is reached 
 and not by a model that learns only the biases, and the judge's SGD step is the one Gluon takes."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 
 from autograder.checks import checks_for, run_checks
+from autograder.examples import solution_sources
 from autograder.probes import LocalProbe
 from autograder.registry import get_assignment, load
 from extension.ratings import floor_rmse, mean_rmse, rating_iter, split, synthetic_ratings
 
-MF_SOURCE = '''
-class MF(nn.Block):
-    def __init__(self, num_factors, num_users, num_items, **kwargs):
-        super().__init__(**kwargs)
-        self.P = nn.Embedding(num_users, num_factors)
-        self.Q = nn.Embedding(num_items, num_factors)
-        self.user_bias = nn.Embedding(num_users, 1)
-        self.item_bias = nn.Embedding(num_items, 1)
+SOURCE = Path(__file__).resolve().parents[2] / "course/source/recsys_mf/recsys_mf.ipynb"
 
-    def forward(self, user_id, item_id):
-        return ((self.P(user_id) * self.Q(item_id)).sum(axis=1) + self.user_bias(user_id).reshape((-1,))
-                + self.item_bias(item_id).reshape((-1,)))
-'''
+
+def mf_source() -> str:
+    """The reference MF of the source notebook (its solution cell), not a copy that could drift from it."""
+    return solution_sources(nbformat.read(str(SOURCE), as_version=4))["MF"]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +66,7 @@ def test_correct_mf_passes_the_outcome_on_hidden_ratings(judge):
     from mxnet import nd
     from mxnet.gluon import nn
     ns = {"nn": nn, "nd": nd, "mx": mx, "np": np}
-    exec(MF_SOURCE, ns)
+    exec(mf_source(), ns)
     probe = LocalProbe(ns)
     for seed in range(3):
         probe.hidden_seed = 500 + seed
