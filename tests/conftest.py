@@ -14,6 +14,7 @@ import pytest
 os.environ.setdefault("D2L_CTX", "cpu")
 
 
+@pytest.hookimpl(tryfirst=True)   # before xdist's own hook, which reads the groups to rename the node ids
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("xdist_group"):
@@ -23,3 +24,16 @@ def pytest_collection_modifyitems(config, items):
         if getattr(item.module, "GROUP_BY_ASSIGNMENT", False) and callspec and "assignment" in callspec.params:
             group += ":" + str(callspec.params["assignment"])
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """Stop at once if loadgroup does not group (every test here has a group): nothing else would fail, the
+    suite would take twice as long, each worker building the demo course and the nbgrader runs again. Seen
+    with pytest 9.2 and pytest-xdist 3.8 (pytest-xdist#1386)."""
+    if node.config.getvalue("dist") != "loadgroup":
+        return
+    ungrouped = [nodeid for nodeid in ids if "@" not in nodeid.rsplit("]", 1)[-1]]
+    if ungrouped:
+        pytest.exit(f"--dist loadgroup is not grouping the tests (e.g. {ungrouped[0]}), see pytest-xdist#1386: "
+                    "install the versions in constraints.txt (make setup)", returncode=3)
