@@ -104,7 +104,9 @@ def _memory_check(probe, function, target, name):
     if not reply["same_handle"]:
         fail(f"{function} gave {name} new memory (its handle changed)")
     if reply["allocations"]:
-        fail(f"{function} allocated {int(reply['allocations'])} new NDArray buffer(s) on the way: "
+        # No count in the message: how many temporaries the counter sees depends on when MXNet's engine
+        # thread allocates them (seen: 1 or 2 for Z[:] = X + Y), and a regrade must give the same feedback.
+        fail(f"{function} allocated new NDArray memory on the way: "
              + ("use X += Y, which writes straight into X" if name == "X" else
                 "Z[:] = X + Y still makes a temporary X + Y; use nd.elemwise_add(X, Y, out=Z)"))
     nbytes = int(np.prod(MEMORY_SHAPE)) * 4
